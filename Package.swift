@@ -1,0 +1,79 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "CardGate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cardgate", targets: ["cardgate"]),
+        .library(name: "SmartCard", targets: ["SmartCard"]),
+        .library(name: "CardSimulator", targets: ["CardSimulator"]),
+        .library(name: "PIV", targets: ["PIV"]),
+        .library(name: "AccessPolicy", targets: ["AccessPolicy"]),
+        .library(name: "SiteFile", targets: ["SiteFile"]),
+        .library(name: "AccessStore", targets: ["AccessStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPCSCLite",
+            pkgConfig: "libpcsclite",
+            providers: [.apt(["libpcsclite-dev"])]
+        ),
+        .target(name: "SmartCard", dependencies: ["CPCSCLite"]),
+        .target(
+            name: "PIV",
+            dependencies: [
+                "SmartCard",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(
+            name: "CardSimulator",
+            dependencies: [
+                "SmartCard", "PIV",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "AccessPolicy"),
+        .target(name: "SiteFile", dependencies: ["AccessPolicy", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "AccessStore",
+            dependencies: [
+                "AccessPolicy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "cardgate",
+            dependencies: [
+                "SmartCard", "CardSimulator", "PIV", "AccessPolicy", "SiteFile", "AccessStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "CardSimulator"]),
+        .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "SmartCard"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["SmartCard", "CardSimulator", "PIV"]),
+        .testTarget(name: "PIVTests", dependencies: ["PIV", "CardSimulator", "SmartCard"]),
+        .testTarget(
+            name: "AccessPolicyTests",
+            dependencies: ["AccessPolicy", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "SiteFileTests", dependencies: ["SiteFile", "AccessPolicy"]),
+        .testTarget(name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// AccessPolicy: module placeholder, replaced as the module is built.

@@ -1,0 +1,1 @@
+// AccessStore: module placeholder, replaced as the module is built.

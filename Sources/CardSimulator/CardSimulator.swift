@@ -1,0 +1,1 @@
+// CardSimulator: module placeholder, replaced as the module is built.

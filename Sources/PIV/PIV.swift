@@ -1,0 +1,1 @@
+// PIV: module placeholder, replaced as the module is built.

@@ -1,0 +1,1 @@
+// SiteFile: module placeholder, replaced as the module is built.

@@ -1,0 +1,1 @@
+// SmartCard: module placeholder, replaced as the module is built.
