@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "CardGate",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cardgate", targets: ["cardgate"]),
         .library(name: "SmartCard", targets: ["SmartCard"]),

@@ -1,1 +1,0 @@
-// CardSimulator: module placeholder, replaced as the module is built.

@@ -1,1 +1,0 @@
-// SmartCard: module placeholder, replaced as the module is built.
