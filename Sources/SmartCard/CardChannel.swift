@@ -37,15 +37,19 @@ extension CardChannel {
     /// until the card has sent everything, and a `6Cxx` answer is resent once with the Le the card asked for.
     ///
     /// This is the one place in CardGate that implements response chaining; every card application uses it.
-    /// - Parameter maxResponseLength: a card asking for GET RESPONSE beyond this many bytes is broken or
-    ///   hostile; the exchange fails with `APDUError.chainingLimitExceeded` instead of looping.
+    /// - Parameter maxResponseLength: a card asking for GET RESPONSE beyond this many bytes (or for more rounds
+    ///   than that many bytes could need) is broken or hostile; the exchange fails with
+    ///   `APDUError.chainingLimitExceeded` instead of looping.
     public func send(_ command: CommandAPDU, maxResponseLength: Int = 1 << 20) async throws -> ResponseAPDU {
         var response = try ResponseAPDU(bytes: try await transmit(raw: command.encoded()))
         if let exact = response.statusWord.exactLe {
             response = try ResponseAPDU(bytes: try await transmit(raw: command.with(le: exact).encoded()))
         }
         var data = response.data
+        var rounds = 0
         while let remaining = response.statusWord.bytesRemaining {
+            rounds += 1
+            guard rounds <= maxResponseLength / 256 + 1 else { throw APDUError.chainingLimitExceeded(data.count) }
             let getResponse = try CommandAPDU(cla: command.cla & 0x03, ins: 0xC0, p1: 0, p2: 0, le: remaining)
             response = try ResponseAPDU(bytes: try await transmit(raw: getResponse.encoded()))
             if let exact = response.statusWord.exactLe {

@@ -66,6 +66,17 @@ public final class CardConnection: CardChannel {
         }
     }
 
+    /// The reader's view of the card (`SCardStatus`): `SCARD_ABSENT`, `SCARD_PRESENT`, … flags.
+    private static func cardState(_ handle: SCARDHANDLE) throws(PCSCError) -> DWORD {
+        var readerLength: DWORD = 0
+        var cardState: DWORD = 0
+        var active: DWORD = 0
+        var atrLength: DWORD = 0
+        try PCSCCall.check(SCardStatus(handle, nil, &readerLength, &cardState, &active, nil, &atrLength),
+                           "SCardStatus")
+        return cardState
+    }
+
     private static func cardATR(_ handle: SCARDHANDLE) throws(PCSCError) -> [UInt8] {
         var atr = [UInt8](repeating: 0, count: Int(MAX_ATR_SIZE))
         var atrLength = DWORD(atr.count)
@@ -100,11 +111,35 @@ public final class CardConnection: CardChannel {
                                            cbPciLength: DWORD(MemoryLayout<SCARD_IO_REQUEST>.size))
             var response = [UInt8](repeating: 0, count: CardConnection.maxResponseBytes)
             var responseLength = DWORD(response.count)
-            try PCSCCall.check(
-                SCardTransmit(handle, &sendPCI, command, DWORD(command.count), nil, &response, &responseLength),
-                "SCardTransmit")
+            let result = SCardTransmit(handle, &sendPCI, command, DWORD(command.count), nil, &response,
+                                       &responseLength)
+            if result != PCSCCall.success, let gone = CardConnection.cardGone(handle, after: PCSCError.Code(result)) {
+                throw PCSCError(gone, function: "SCardTransmit")
+            }
+            try PCSCCall.check(result, "SCardTransmit")
             return Array(response.prefix(Int(responseLength)))
         }
+    }
+
+    /// Tells whether a failed exchange means the card left or was reset. pcsc-lite reports a reader that
+    /// lost the card mid-exchange as `SCARD_E_NOT_TRANSACTED` or a communication error and notices the removal
+    /// itself only at its next poll, so this asks `SCardStatus` for up to a second.
+    private static func cardGone(_ handle: SCARDHANDLE, after failure: PCSCError.Code) -> PCSCError.Code? {
+        if failure == .removedCard || failure == .resetCard { return failure }
+        let ambiguous: [PCSCError.Code] = [.notTransacted, .communicationError, .unknownError, .unresponsiveCard]
+        guard ambiguous.contains(failure) else { return nil }
+        for _ in 0..<20 {
+            do {
+                let state = try cardState(handle)
+                if state & DWORD(SCARD_PRESENT) == 0 { return .removedCard }
+            } catch where error.code == .removedCard || error.code == .resetCard || error.code == .noSmartcard {
+                return error.code == .resetCard ? .resetCard : .removedCard
+            } catch {
+                return nil
+            }
+            usleep(50_000)
+        }
+        return nil
     }
 
     /// `SCardBeginTransaction`.
