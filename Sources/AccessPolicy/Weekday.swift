@@ -42,6 +42,13 @@ public struct WeekdaySet: OptionSet, Sendable, Hashable {
         self.init(rawValue: days.reduce(0) { $0 | (1 << UInt8($1.index)) })
     }
 
+    public static let monday = WeekdaySet(.monday)
+    public static let tuesday = WeekdaySet(.tuesday)
+    public static let wednesday = WeekdaySet(.wednesday)
+    public static let thursday = WeekdaySet(.thursday)
+    public static let friday = WeekdaySet(.friday)
+    public static let saturday = WeekdaySet(.saturday)
+    public static let sunday = WeekdaySet(.sunday)
     public static let weekdays = WeekdaySet([.monday, .tuesday, .wednesday, .thursday, .friday])
     public static let weekend = WeekdaySet([.saturday, .sunday])
     public static let everyDay = WeekdaySet(rawValue: 0x7F)
