@@ -11,6 +11,8 @@ struct EntityReader {
     private var fields: [(key: String, value: Node, line: Int)] = []
     private var read: Set<String> = []
     var fieldLines: [String: Int] = [:]
+    /// Fields that could not be read (and were given defaults).
+    var failedFields: Set<String> = []
     var diagnostics: [SiteFileDiagnostic] = []
 
     /// A reader for a mapping node; nil (with an error in `diagnostics`) when the node is not a mapping.
@@ -30,6 +32,7 @@ struct EntityReader {
     }
 
     mutating func error(_ key: String?, _ message: String) {
+        if let key { failedFields.insert(String(key.prefix { $0 != "[" })) }
         let at = key.flatMap { fieldLines[$0] } ?? line
         diagnostics.append(SiteFileDiagnostic(file: file, line: at, message: "\(what): " + message))
     }
@@ -147,5 +150,7 @@ struct EntityReader {
     }
 
     /// The location of the entity for mapping model problems back to lines.
-    func location() -> EntityLocation { EntityLocation(file: file, line: line, fieldLines: fieldLines) }
+    func location() -> EntityLocation {
+        EntityLocation(file: file, line: line, fieldLines: fieldLines, failedFields: failedFields)
+    }
 }

@@ -45,19 +45,9 @@ public enum SiteFile {
         var combined = SiteFileDocument(file: sources.first?.name ?? "site")
         for source in sources { combined.append(parse(source)) }
         var diagnostics = combined.diagnostics
-        let reported = Set(diagnostics.map { DiagnosticKey(file: $0.file, line: $0.line) })
-        for problem in combined.model.validate() {
-            let diagnostic = combined.diagnostic(for: problem)
-            // A field that could not be read was given a default; its consequences are not reported again.
-            if reported.contains(DiagnosticKey(file: diagnostic.file, line: diagnostic.line)) { continue }
-            diagnostics.append(diagnostic)
-        }
+        // A field that could not be read was given a default; the problems that follow are not reported again.
+        diagnostics += combined.model.validate().compactMap(combined.diagnostic(for:))
         guard diagnostics.isEmpty else { throw SiteFileError(diagnostics: diagnostics.sorted()) }
         return combined.model
-    }
-
-    private struct DiagnosticKey: Hashable {
-        let file: String
-        let line: Int?
     }
 }

@@ -23,13 +23,15 @@ public struct SiteFileDocument: Sendable {
     }
 
     /// The file and line of a problem found by ``AccessPolicy/SiteModel/validate()`` on this document's model.
-    func diagnostic(for problem: SiteModelProblem) -> SiteFileDiagnostic {
+    /// Nil when the problem is about a field that could not be read (already reported, and given a default).
+    func diagnostic(for problem: SiteModelProblem) -> SiteFileDiagnostic? {
         let location = locations[problem.collection].flatMap {
             problem.index < $0.count ? $0[problem.index] : nil
         }
         var line = location?.line
         if let field = problem.field, let location {
             let base = String(field.prefix { $0 != "[" })
+            if !location.failedFields.isDisjoint(with: [field, base, "id"]) { return nil }
             line = location.fieldLines[field] ?? location.fieldLines[base] ?? location.line
         }
         let subject = "\(problem.collection.rawValue) \"\(problem.id)\"" + (problem.field.map { " " + $0 } ?? "")
@@ -65,4 +67,5 @@ struct EntityLocation: Sendable {
     var file: String
     var line: Int
     var fieldLines: [String: Int]
+    var failedFields: Set<String> = []
 }

@@ -231,6 +231,7 @@ struct SiteFileParser {
             let end = item.time("end") ?? .midnight
             item.finish()
             entity.diagnostics += item.diagnostics
+            if !item.diagnostics.isEmpty { entity.failedFields.insert("\(key)[\(intervals.count)]") }
             intervals.append(ScheduleInterval(days: days, start: start, end: end))
         }
         return intervals
@@ -328,6 +329,7 @@ struct SiteFileParser {
             let department = item.string("departmentId")
             let validity = ValidityWindow(from: item.date("validFrom", timeZone: timeZone),
                 until: item.date("validUntil", timeZone: timeZone))
+            let before = assignments.count
             switch (person, department) {
             case (let person?, nil): assignments.append(LevelAssignment(.person(person), validity: validity))
             case (nil, let department?):
@@ -338,6 +340,9 @@ struct SiteFileParser {
             }
             item.finish()
             entity.diagnostics += item.diagnostics
+            if !item.diagnostics.isEmpty && assignments.count > before {
+                entity.failedFields.insert("assignments[\(before)]")
+            }
         }
         let validity = ValidityWindow(from: entity.date("validFrom", timeZone: timeZone),
             until: entity.date("validUntil", timeZone: timeZone))
