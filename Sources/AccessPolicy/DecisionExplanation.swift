@@ -54,7 +54,8 @@ extension DecisionReason {
 
     private var texts: (String, String) {
         switch self {
-        case .granted: ("an access level allows this door at this time", "có cấp quyền cho phép qua cửa này vào lúc này")
+        case .granted:
+            ("an access level allows this door at this time", "có cấp quyền cho phép qua cửa này vào lúc này")
         case .grantedFreeAccess: ("the door is in free-access mode", "cửa đang ở chế độ tự do ra vào")
         case .grantedTwoPerson:
             ("a second person presented a card within the two-person window",
@@ -75,7 +76,8 @@ extension DecisionReason {
              "mã thử thách không dành cho cửa này, đã hết hạn hoặc đã được dùng")
         case .signatureInvalid: ("the card's signature does not verify", "chữ ký của thẻ không hợp lệ")
         case .certificateInvalid:
-            ("the card's certificate is not trusted or not valid", "chứng thư số của thẻ không hợp lệ hoặc không được tin cậy")
+            ("the card's certificate is not trusted or not valid",
+             "chứng thư số của thẻ không hợp lệ hoặc không được tin cậy")
         case .assuranceTooLow:
             ("the card's proof of identity is weaker than this door requires",
              "mức xác thực của thẻ thấp hơn mức cửa này yêu cầu")
@@ -86,7 +88,8 @@ extension DecisionReason {
             ("the zone is in lockdown and the person is not a responder",
              "khu vực đang bị phong tỏa và người này không thuộc lực lượng ứng phó")
         case .noAccessLevel:
-            ("no access level of this person includes this door", "người này không có cấp quyền nào bao gồm cửa này")
+            ("no access level of this person includes this door",
+             "người này không có cấp quyền nào bao gồm cửa này")
         case .outsideSchedule:
             ("an access level includes this door but its schedule is closed at this time",
              "có cấp quyền bao gồm cửa này nhưng lúc này nằm ngoài lịch cho phép")
@@ -97,7 +100,8 @@ extension DecisionReason {
         case .escortRequired:
             ("a visitor needs a staff escort at this door", "khách cần có nhân viên đi kèm khi qua cửa này")
         case .twoPersonPending:
-            ("a second person must present a card (two-person rule)", "cần người thứ hai quẹt thẻ (quy tắc hai người)")
+            ("a second person must present a card (two-person rule)",
+             "cần người thứ hai quẹt thẻ (quy tắc hai người)")
         }
     }
 }

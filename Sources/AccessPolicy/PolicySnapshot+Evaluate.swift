@@ -23,47 +23,49 @@ extension PolicySnapshot {
         let person = people[Int(credential.person)]
         var decision = Decision(outcome: .deny, reason: .unknownCredential, doorId: door.id, personId: person.id,
             credentialId: credential.id)
-        func deny(_ reason: DecisionReason) -> Evaluation {
-            decision.reason = reason
-            return Evaluation(decision: decision, change: nil)
+        // A plain function of the decision (no capturing closure, which would box `decision` on the heap).
+        func deny(_ reason: DecisionReason, _ decision: Decision) -> Evaluation {
+            var denied = decision
+            denied.reason = reason
+            return Evaluation(decision: denied, change: nil)
         }
 
         switch credential.status {
         case .active: break
-        case .suspended: return deny(.credentialSuspended)
-        case .revoked: return deny(.credentialRevoked)
-        case .lost: return deny(.credentialLost)
+        case .suspended: return deny(.credentialSuspended, decision)
+        case .revoked: return deny(.credentialRevoked, decision)
+        case .lost: return deny(.credentialLost, decision)
         }
         let now = LocalTime.unixSeconds(of: request.time)
-        if now < credential.window.from { return deny(.credentialNotYetValid) }
-        if now >= credential.window.until { return deny(.credentialExpired) }
-        if person.status != .active { return deny(.personInactive) }
+        if now < credential.window.from { return deny(.credentialNotYetValid, decision) }
+        if now >= credential.window.until { return deny(.credentialExpired, decision) }
+        if person.status != .active { return deny(.personInactive, decision) }
         if !state.lockdownZones.isEmpty && !person.responder
             && door.lockdownZoneIds.contains(where: { state.lockdownZones.contains($0) })
         {
-            return deny(.lockdown)
+            return deny(.lockdown, decision)
         }
         let mode = state.doorModeOverrides.isEmpty ? door.mode : state.doorModeOverrides[door.id] ?? door.mode
         let crossing = request.direction == .in ? door.inward : door.outward
-        if mode == .locked { return deny(.doorLocked) }
+        if mode == .locked { return deny(.doorLocked, decision) }
         if mode == .freeAccess {
             return grant(&decision, .grantedFreeAccess, door: door, crossing: crossing, person: person,
                 request: request, completesTwoPerson: false)
         }
         let assurance = min(request.assurance, credential.maximumAssurance)
-        if assurance < door.minAssurance { return deny(.assuranceTooLow) }
+        if assurance < door.minAssurance { return deny(.assuranceTooLow, decision) }
         if mode == .cardAndPin && assurance < .pkiAuthPin {
-            guard let pin = request.pin else { return deny(.pinRequired) }
+            guard let pin = request.pin else { return deny(.pinRequired, decision) }
             guard let hash = person.pinHash, pinVerifier.verify(pin: pin, hash: hash) else {
-                return deny(.pinInvalid)
+                return deny(.pinInvalid, decision)
             }
         }
 
         switch matchLevel(person: person, door: Int(doorNumber), now: now) {
-        case .none: return deny(.noAccessLevel)
+        case .none: return deny(.noAccessLevel, decision)
         case .closed(let level):
             decision.levelId = levels[Int(level)].id
-            return deny(.outsideSchedule)
+            return deny(.outsideSchedule, decision)
         case .open(let level, let segment):
             decision.levelId = levels[Int(level)].id
             decision.interval = matchedInterval(level: level, segment: segment)
@@ -73,20 +75,20 @@ extension PolicySnapshot {
             let since = LocalTime.unixSeconds(of: presence.since)
             let reset = crossing.antiPassbackResetSeconds > 0 && now - since >= Int64(crossing.antiPassbackResetSeconds)
             if !reset && presence.zoneId != crossing.fromZoneId {
-                if crossing.antiPassback == .hard { return deny(.antiPassback) }
+                if crossing.antiPassback == .hard { return deny(.antiPassback, decision) }
                 decision.advisory = .antiPassback
             }
         }
         if crossing.maxOccupancy >= 0, let zone = crossing.toZoneId, state.presence[person.id]?.zoneId != zone,
             state.occupancy[zone] ?? 0 >= crossing.maxOccupancy
         {
-            return deny(.occupancyFull)
+            return deny(.occupancyFull, decision)
         }
         var reason = DecisionReason.granted
         if door.escortSeconds > 0 && person.kind == .visitor {
             guard let escort = state.lastEscort[door.id], escort.personId != person.id,
                 Self.within(escort.time, now: now, seconds: door.escortSeconds)
-            else { return deny(.escortRequired) }
+            else { return deny(.escortRequired, decision) }
             reason = .grantedEscorted
         }
         if door.twoPersonSeconds > 0 {

@@ -21,7 +21,8 @@ struct EntityReader {
         self.what = what
         line = node.mark?.line ?? 0
         guard case .mapping(let mapping) = node else {
-            diagnostics.append(SiteFileDiagnostic(file: file, line: node.mark?.line, message: "\(what): expected a mapping"))
+            diagnostics.append(SiteFileDiagnostic(file: file, line: node.mark?.line,
+                message: "\(what): expected a mapping"))
             return nil
         }
         for (key, value) in mapping {
@@ -41,7 +42,9 @@ struct EntityReader {
     mutating func node(_ key: String) -> Node? {
         read.insert(key)
         guard let found = fields.first(where: { $0.key == key })?.value else { return nil }
-        if case .scalar(let scalar) = found, scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
+        if case .scalar(let scalar) = found, scalar.style == .plain,
+            ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+        {
             return nil
         }
         return found

@@ -63,7 +63,8 @@ public enum PeopleCSV {
             case "uid": identifier = field("uid").flatMap { CredentialIdentifier.uid(hex: $0) }
             case "piv":
                 identifier = field("fingerprint").flatMap {
-                    CredentialIdentifier.piv(fingerprintHex: $0, guidHex: field("guid") ?? String(repeating: "0", count: 32))
+                    CredentialIdentifier.piv(fingerprintHex: $0,
+                        guidHex: field("guid") ?? String(repeating: "0", count: 32))
                 }
             default: identifier = nil
             }

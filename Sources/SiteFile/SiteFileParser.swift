@@ -319,8 +319,8 @@ struct SiteFileParser {
         for (index, element) in explicit.enumerated() {
             entity.fieldLines["assignments[\(assignments.count)]"] = element.line
             var diagnostics: [SiteFileDiagnostic] = []
-            guard var item = EntityReader(element.node, file: file, what: "access level \"\(id)\" assignments[\(index)]",
-                diagnostics: &diagnostics)
+            let what = "access level \"\(id)\" assignments[\(index)]"
+            guard var item = EntityReader(element.node, file: file, what: what, diagnostics: &diagnostics)
             else {
                 entity.diagnostics += diagnostics
                 continue

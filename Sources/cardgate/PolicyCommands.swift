@@ -53,7 +53,9 @@ struct PolicyExplainCommand: ParsableCommand {
             throw ValidationError("--assurance must be uid, pki_cak or pki_auth_pin")
         }
         guard Direction(rawValue: direction) != nil else { throw ValidationError("--direction must be in or out") }
-        guard ["en", "vi", "both"].contains(language) else { throw ValidationError("--language must be en, vi or both") }
+        guard ["en", "vi", "both"].contains(language) else {
+            throw ValidationError("--language must be en, vi or both")
+        }
     }
 
     func run() throws {
@@ -65,7 +67,8 @@ struct PolicyExplainCommand: ParsableCommand {
             throw ValidationError("no person \"\(person)\" in \(people)")
         }
         let cards = model.credentials.filter { $0.personId == person }
-        let chosen = card.map { id in cards.first { $0.id == id } } ?? (cards.first { $0.status == .active } ?? cards.first)
+        let chosen = card.map { id in cards.first { $0.id == id } }
+            ?? (cards.first { $0.status == .active } ?? cards.first)
         guard let chosen else {
             throw ValidationError(card.map { "person \"\(person)\" has no card \"\($0)\"" }
                 ?? "person \"\(person)\" has no card")

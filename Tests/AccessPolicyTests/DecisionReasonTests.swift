@@ -36,7 +36,8 @@ import Testing
         Case(reason: .doorLocked, request: Fixture.request("store", Fixture.piv("alice-piv"))),
         Case(reason: .lockdown, request: Fixture.request("stairs", Fixture.piv("alice-piv")), state: lockdown),
         Case(reason: .noAccessLevel, request: Fixture.request("server", Fixture.piv("eve-piv"))),
-        Case(reason: .outsideSchedule, request: Fixture.request("stairs", Fixture.piv("alice-piv"), "2025-03-03 12:00")),
+        Case(reason: .outsideSchedule,
+            request: Fixture.request("stairs", Fixture.piv("alice-piv"), "2025-03-03 12:00")),
         Case(reason: .antiPassback, request: Fixture.request("server", Fixture.piv("alice-piv")),
             state: SiteState(presence: ["alice": .init(zoneId: "server", since: Fixture.time("2025-03-03 08:30"))])),
         Case(reason: .occupancyFull, request: Fixture.request("server", Fixture.piv("alice-piv")),
@@ -202,7 +203,8 @@ import Testing
         let snapshot = try Fixture.snapshot(model)
         #expect(snapshot.decide(Fixture.request("visit", Fixture.uid("04FFEEDD"))).reason == .noAccessLevel)
         #expect(snapshot.decide(Fixture.request("visit", Fixture.uid("0411223344"))).reason == .escortRequired)
-        let escorted = SiteState(lastEscort: ["visit": .init(personId: "alice", time: Fixture.time("2025-03-03 08:59"))])
+        let escortTime = Fixture.time("2025-03-03 08:59")
+        let escorted = SiteState(lastEscort: ["visit": .init(personId: "alice", time: escortTime)])
         #expect(snapshot.decide(Fixture.request("visit", Fixture.uid("0411223344")), in: escorted).reason
             == .twoPersonPending)
     }

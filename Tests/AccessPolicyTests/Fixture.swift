@@ -75,7 +75,8 @@ enum Fixture {
                 credential("c-lost", "alice", "alice-lost", .lost),
                 credential("c-expired", "alice", "alice-expired",
                     validity: ValidityWindow(from: time("2020-01-01 00:00"), until: time("2025-01-01 00:00"))),
-                credential("c-future", "alice", "alice-future", validity: ValidityWindow(from: time("2026-01-01 00:00"))),
+                credential("c-future", "alice", "alice-future",
+                    validity: ValidityWindow(from: time("2026-01-01 00:00"))),
             ],
             zones: [
                 Zone(id: "lobby", name: "Lobby"),

@@ -100,7 +100,8 @@ import Testing
 
     @Test func onceHolidayAndLeapDay() {
         let holidays = [
-            Holiday(id: "swap", name: "Substitute day", date: .once(LocalDate(year: 2025, month: 5, day: 2) ?? .init(dayNumber: 0))),
+            Holiday(id: "swap", name: "Substitute day",
+                date: .once(LocalDate(year: 2025, month: 5, day: 2) ?? .init(dayNumber: 0))),
             Holiday(id: "leap", name: "Leap day", date: .solar(month: 2, day: 29)),
         ]
         let calendar = HolidayCalendar(holidays: holidays)

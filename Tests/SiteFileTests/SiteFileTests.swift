@@ -14,7 +14,9 @@ import Testing
     }
 
     @Test func exampleSiteLoadsAndDecides() throws {
-        let model = try SiteFile.load([Self.source("Config/site.example.yaml"), Self.source("Config/people.example.yaml")])
+        let model = try SiteFile.load([
+            Self.source("Config/site.example.yaml"), Self.source("Config/people.example.yaml"),
+        ])
         #expect(model.timeZone.secondsFromUTC == 7 * 3600)
         #expect(model.zones.contains { $0.id == "server-room" && $0.antiPassback == .hard && $0.maxOccupancy == 4 })
         #expect(model.doors.first { $0.id == "server-room-door" }?.mode == .cardAndPin)
