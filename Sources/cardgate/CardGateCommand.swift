@@ -10,6 +10,9 @@ struct CardGateCommand: AsyncParsableCommand {
             WatchCommand.self,
             CardCommand.self,
             SimulateCommand.self,
+            SiteCommand.self,
+            HolidaysCommand.self,
+            PolicyCommand.self,
         ]
     )
 }

@@ -1,1 +1,0 @@
-// AccessPolicy: module placeholder, replaced as the module is built.

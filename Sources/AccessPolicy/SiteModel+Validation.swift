@@ -1,0 +1,205 @@
+extension SiteModel {
+    /// Every problem of the model at once: duplicate ids, unknown references, parent cycles, inverted validity
+    /// windows, empty or overlapping schedule intervals, impossible holiday dates and out-of-range numbers.
+    ///
+    /// An empty result means ``PolicySnapshot/init(model:pinVerifier:)`` will compile the model.
+    public func validate() -> [SiteModelProblem] {
+        var check = ModelChecker()
+        let departmentIds = check.uniqueIds(departments.map(\.id), .departments)
+        let personIds = check.uniqueIds(people.map(\.id), .people)
+        _ = check.uniqueIds(credentials.map(\.id), .credentials)
+        let zoneIds = check.uniqueIds(zones.map(\.id), .zones)
+        let doorIds = check.uniqueIds(doors.map(\.id), .doors)
+        let scheduleIds = check.uniqueIds(schedules.map(\.id), .schedules)
+        _ = check.uniqueIds(holidays.map(\.id), .holidays)
+        _ = check.uniqueIds(accessLevels.map(\.id), .accessLevels)
+
+        check.acyclicParents(departments.map { ($0.id, $0.parentId) }, known: departmentIds, .departments)
+        for (index, person) in people.enumerated() {
+            if let department = person.departmentId, !departmentIds.contains(department) {
+                check.add(.people, index, person.id, "departmentId", "unknown department \"\(department)\"")
+            }
+        }
+        checkCredentials(&check, personIds: personIds)
+        check.acyclicParents(zones.map { ($0.id, $0.parentId) }, known: zoneIds, .zones)
+        for (index, zone) in zones.enumerated() {
+            if let reset = zone.antiPassbackResetSeconds, reset <= 0 {
+                check.add(.zones, index, zone.id, "antiPassbackResetSeconds", "must be positive")
+            }
+            if let limit = zone.maxOccupancy, limit < 0 {
+                check.add(.zones, index, zone.id, "maxOccupancy", "must not be negative")
+            }
+        }
+        checkDoors(&check, zoneIds: zoneIds)
+        checkSchedules(&check)
+        for (index, holiday) in holidays.enumerated() {
+            if !holiday.date.isPossible {
+                check.add(.holidays, index, holiday.id, holiday.kind == .once ? "date" : "day", "impossible date")
+            }
+            if !(1...31).contains(holiday.days) {
+                check.add(.holidays, index, holiday.id, "days", "must be 1 to 31")
+            }
+        }
+        checkLevels(&check, doorIds: doorIds, scheduleIds: scheduleIds, personIds: personIds,
+            departmentIds: departmentIds)
+        return check.problems
+    }
+
+    private func checkCredentials(_ check: inout ModelChecker, personIds: Set<String>) {
+        var keys: [CredentialKey: Int] = [:]
+        for (index, credential) in credentials.enumerated() {
+            if !personIds.contains(credential.personId) {
+                check.add(.credentials, index, credential.id, "personId", "unknown person \"\(credential.personId)\"")
+            }
+            if let first = keys[credential.key] {
+                check.add(.credentials, index, credential.id, credential.kind == .piv ? "fingerprint" : "uid",
+                    "same card identifier as credentials[\(first)] \"\(credentials[first].id)\"")
+            } else {
+                keys[credential.key] = index
+            }
+            if credential.validity.isInverted {
+                check.add(.credentials, index, credential.id, "validUntil", "validUntil is not after validFrom")
+            }
+        }
+    }
+
+    private func checkDoors(_ check: inout ModelChecker, zoneIds: Set<String>) {
+        for (index, door) in doors.enumerated() {
+            if let from = door.fromZoneId, !zoneIds.contains(from) {
+                check.add(.doors, index, door.id, "fromZoneId", "unknown zone \"\(from)\"")
+            }
+            if !zoneIds.contains(door.toZoneId) {
+                check.add(.doors, index, door.id, "toZoneId", "unknown zone \"\(door.toZoneId)\"")
+            }
+            if door.fromZoneId == door.toZoneId {
+                check.add(.doors, index, door.id, "toZoneId", "a door must join two different zones")
+            }
+            if !(1...3600).contains(door.unlockSeconds) {
+                check.add(.doors, index, door.id, "unlockSeconds", "must be 1 to 3600")
+            }
+            if let window = door.twoPersonSeconds, !(1...3600).contains(window) {
+                check.add(.doors, index, door.id, "twoPersonSeconds", "must be 1 to 3600")
+            }
+            if let window = door.escortSeconds, !(1...3600).contains(window) {
+                check.add(.doors, index, door.id, "escortSeconds", "must be 1 to 3600")
+            }
+        }
+    }
+
+    private func checkSchedules(_ check: inout ModelChecker) {
+        for (index, schedule) in schedules.enumerated() {
+            check.intervals(schedule.intervals, field: "intervals", schedule: schedule, index: index,
+                daysIfEmpty: [])
+            check.intervals(schedule.holidayIntervals, field: "holidayIntervals", schedule: schedule, index: index,
+                daysIfEmpty: .everyDay)
+            if schedule.onHolidays == .holidayIntervals && schedule.holidayIntervals.isEmpty {
+                check.add(.schedules, index, schedule.id, "holidayIntervals",
+                    "onHolidays is holiday_intervals but there are no holidayIntervals")
+            }
+        }
+    }
+
+    private func checkLevels(
+        _ check: inout ModelChecker, doorIds: Set<String>, scheduleIds: Set<String>, personIds: Set<String>,
+        departmentIds: Set<String>
+    ) {
+        for (index, level) in accessLevels.enumerated() {
+            for (position, door) in level.doorIds.enumerated() where !doorIds.contains(door) {
+                check.add(.accessLevels, index, level.id, "doorIds[\(position)]", "unknown door \"\(door)\"")
+            }
+            if !scheduleIds.contains(level.scheduleId) {
+                check.add(.accessLevels, index, level.id, "scheduleId", "unknown schedule \"\(level.scheduleId)\"")
+            }
+            if level.validity.isInverted {
+                check.add(.accessLevels, index, level.id, "validUntil", "validUntil is not after validFrom")
+            }
+            for (position, assignment) in level.assignments.enumerated() {
+                let field = "assignments[\(position)]"
+                switch assignment.holder {
+                case .person(let id) where !personIds.contains(id):
+                    check.add(.accessLevels, index, level.id, field, "unknown person \"\(id)\"")
+                case .department(let id) where !departmentIds.contains(id):
+                    check.add(.accessLevels, index, level.id, field, "unknown department \"\(id)\"")
+                default: break
+                }
+                if assignment.validity.isInverted {
+                    check.add(.accessLevels, index, level.id, field, "validUntil is not after validFrom")
+                }
+            }
+        }
+    }
+}
+
+/// Collects problems while ``SiteModel/validate()`` walks the model.
+private struct ModelChecker {
+    var problems: [SiteModelProblem] = []
+
+    mutating func add(_ collection: SiteCollection, _ index: Int, _ id: String, _ field: String?, _ message: String) {
+        problems.append(SiteModelProblem(collection: collection, index: index, id: id, field: field, message: message))
+    }
+
+    /// The set of ids, reporting empty ids and every repetition after the first.
+    mutating func uniqueIds(_ ids: [String], _ collection: SiteCollection) -> Set<String> {
+        var seen: [String: Int] = [:]
+        for (index, id) in ids.enumerated() {
+            if id.isEmpty {
+                add(collection, index, id, "id", "empty id")
+            } else if let first = seen[id] {
+                add(collection, index, id, "id", "duplicate id, first at \(collection.rawValue)[\(first)]")
+            } else {
+                seen[id] = index
+            }
+        }
+        return Set(seen.keys)
+    }
+
+    /// Reports unknown parents and parent cycles (once per entity on a cycle).
+    mutating func acyclicParents(_ entries: [(id: String, parent: String?)], known: Set<String>,
+        _ collection: SiteCollection)
+    {
+        var parentOf: [String: String] = [:]
+        for entry in entries {
+            if let parent = entry.parent, parentOf[entry.id] == nil { parentOf[entry.id] = parent }
+        }
+        for (index, entry) in entries.enumerated() {
+            guard let parent = entry.parent else { continue }
+            if !known.contains(parent) {
+                add(collection, index, entry.id, "parentId", "unknown parent \"\(parent)\"")
+                continue
+            }
+            var current: String? = parent
+            var steps = 0
+            while let id = current, steps <= entries.count {
+                if id == entry.id {
+                    add(collection, index, entry.id, "parentId", "parent cycle through \"\(parent)\"")
+                    break
+                }
+                current = parentOf[id]
+                steps += 1
+            }
+        }
+    }
+
+    /// Reports empty or malformed intervals and overlaps between intervals of one list.
+    mutating func intervals(
+        _ intervals: [ScheduleInterval], field: String, schedule: Schedule, index: Int, daysIfEmpty: WeekdaySet
+    ) {
+        var taken: [(interval: Int, range: Range<Int>)] = []
+        for (position, interval) in intervals.enumerated() {
+            let path = field + "[\(position)]"
+            guard interval.isValid else {
+                add(.schedules, index, schedule.id, path, "empty interval: start equals end or is 24:00")
+                continue
+            }
+            if interval.days.rawValue == 0 && daysIfEmpty.rawValue == 0 {
+                add(.schedules, index, schedule.id, path, "no days")
+                continue
+            }
+            let ranges = interval.weekRanges(daysIfEmpty: daysIfEmpty)
+            if let clash = taken.first(where: { old in ranges.contains { $0.overlaps(old.range) } }) {
+                add(.schedules, index, schedule.id, path, "overlaps \(field)[\(clash.interval)]")
+            }
+            taken += ranges.map { (position, $0) }
+        }
+    }
+}
