@@ -130,6 +130,11 @@ public final class VPCDBridge: Sendable {
         var buffer = [UInt8](repeating: 0, count: count)
         var received = 0
         while received < count {
+            // vpcd writes the length and the payload separately with Nagle's algorithm on, so its second write
+            // waits for our ACK; Linux would delay that ACK by up to 40 ms. Quick ACKs must be re-armed before
+            // every read.
+            var one: Int32 = 1
+            setsockopt(socket, Int32(IPPROTO_TCP), Int32(TCP_QUICKACK), &one, socklen_t(MemoryLayout<Int32>.size))
             let result = buffer.withUnsafeMutableBytes { raw in
                 recv(socket, raw.baseAddress! + received, count - received, 0)
             }

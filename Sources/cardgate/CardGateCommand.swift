@@ -13,6 +13,7 @@ struct CardGateCommand: AsyncParsableCommand {
             SiteCommand.self,
             HolidaysCommand.self,
             PolicyCommand.self,
+            DiagnoseCommand.self,
         ]
     )
 }
