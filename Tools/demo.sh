@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# CardGate demo: pcscd with virtual readers, simulated cards tapping at a virtual reader, the reader monitor
+# seeing them, and the policy engine explaining decisions for the example government office.
+# Run through `make demo`, which builds `cardgate` and starts pcscd first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cardgate=".build/debug/cardgate"
+reader="Virtual PCD 00 00"
+site="Config/site.example.yaml"
+people="Config/people.example.yaml"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "Readers pcscd offers (four virtual readers)"
+"$cardgate" readers
+
+step "Watching reader events (cardgate watch)"
+"$cardgate" watch | sed -u 's/^/   [watch] /' &
+pids+=($!)
+sleep 1
+
+tap() {
+    local uid="$1"
+    "$cardgate" simulate uid-card --uid "$uid" --reader "$reader" >/dev/null &
+    local pid=$!
+    for _ in $(seq 40); do
+        if "$cardgate" card uid --reader "$reader" 2>/dev/null | sed "s/^/   card UID read through pcscd: /"; then break; fi
+        sleep 0.1
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    sleep 1
+}
+
+step "Lê Văn Cường taps his contactless card at '$reader'"
+tap 04A2B3C4D5E680
+step "A visitor's card taps"
+tap 08AABBCC
+
+step "What the policy engine decides (cardgate policy explain, example office in $site)"
+explain() {
+    printf '\n-- %s\n' "$1"
+    shift
+    "$cardgate" policy explain --site "$site" --people "$people" --language both "$@" || true
+}
+explain "Cường at the main entrance on a Wednesday morning" \
+    --person le-van-cuong --door main-entrance --at "2027-03-03 08:15"
+explain "Cường's UID card at the server room (needs a PIV card)" \
+    --person le-van-cuong --door server-room-door --at "2027-03-03 08:15"
+explain "Dung's card was reported lost" \
+    --person pham-thi-dung --door main-entrance --at "2027-03-03 08:15"
+explain "An on a Saturday night during Tết" \
+    --person nguyen-van-an --door main-entrance --at "2027-02-06 22:00"
+
+cat <<'NEXT'
+
+== Done. The demo stopped its background processes; pcscd keeps running (stop it with `pkill pcscd`).
+Try next:
+  .build/debug/cardgate watch                                  # then, in another terminal:
+  .build/debug/cardgate simulate uid-card --uid 04A1B2C3 --reader "Virtual PCD 00 01"
+  .build/debug/cardgate holidays --site Config/site.example.yaml --year 2027
+  .build/debug/cardgate site check Config/site.example.yaml
+  .build/debug/cardgate diagnose apdu                          # APDU round trip, mock vs pcscd
+NEXT
