@@ -123,12 +123,13 @@ public final class CardConnection: CardChannel {
 
     /// Tells whether a failed exchange means the card left or was reset. pcsc-lite reports a reader that
     /// lost the card mid-exchange as `SCARD_E_NOT_TRANSACTED` or a communication error and notices the removal
-    /// itself only at a later poll, so this asks `SCardStatus` for up to three seconds.
+    /// itself only at a later poll, so this asks `SCardStatus` for up to a second; without a confirmation the
+    /// original code stands (`PCSCError.isCardGone` covers it).
     private static func cardGone(_ handle: SCARDHANDLE, after failure: PCSCError.Code) -> PCSCError.Code? {
         if failure == .removedCard || failure == .resetCard { return failure }
         let ambiguous: [PCSCError.Code] = [.notTransacted, .communicationError, .unknownError, .unresponsiveCard]
         guard ambiguous.contains(failure) else { return nil }
-        for _ in 0..<60 {
+        for _ in 0..<20 {
             do {
                 let state = try cardState(handle)
                 if state & DWORD(SCARD_PRESENT) == 0 { return .removedCard }

@@ -97,8 +97,15 @@ public struct PCSCError: Error, Sendable, CustomStringConvertible {
         self.line = line
     }
 
-    /// Whether the card left or was reset: the exchange is over and the caller must start again.
-    public var isCardGone: Bool { code == .removedCard || code == .resetCard || code == .noSmartcard }
+    /// Whether the card left or was reset: the exchange is over and the card must be presented again.
+    ///
+    /// Besides the removed/reset codes this includes `SCARD_E_NOT_TRANSACTED` from `SCardTransmit`, which is
+    /// how pcsc-lite reports a reader that lost contact with the card mid-exchange before its presence poll has
+    /// noticed the removal (`CardConnection` waits a moment for that confirmation first).
+    public var isCardGone: Bool {
+        code == .removedCard || code == .resetCard || code == .noSmartcard
+            || (code == .notTransacted && function == "SCardTransmit")
+    }
 
     /// Whether pcscd itself went away and a new context is needed.
     public var isServiceLost: Bool { code == .noService || code == .serviceStopped }
