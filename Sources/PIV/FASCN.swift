@@ -43,12 +43,12 @@ public struct FASCN: Hashable, Sendable, CustomStringConvertible {
          organizationalCategory, organizationalIdentifier, personAssociationCategory]
     }
 
-    /// The 40 characters as 4-bit values: SS, fields with FS between the first six, ES and the LRC.
+    /// The 40 characters as 4-bit values: SS, the fields with FS after each of the first five, ES and the LRC.
     private var characters: [UInt8] {
         var characters: [UInt8] = [Self.startSentinel]
         for (index, field) in fields.enumerated() {
             characters += field.compactMap { $0.wholeNumberValue.map(UInt8.init) }
-            if index < 6 { characters.append(Self.fieldSeparator) }
+            if index < 5 { characters.append(Self.fieldSeparator) }
         }
         characters.append(Self.endSentinel)
         characters.append(characters.reduce(0, ^))
@@ -96,7 +96,7 @@ public struct FASCN: Hashable, Sendable, CustomStringConvertible {
             }
             fields.append(digits.map { String($0) }.joined())
             position += width
-            if index < 6 {
+            if index < 5 {
                 guard characters[position] == Self.fieldSeparator else {
                     throw .invalidObject(.chuid, "FASC-N field separator missing after field \(index + 1)")
                 }
