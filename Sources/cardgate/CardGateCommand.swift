@@ -5,6 +5,11 @@ struct CardGateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cardgate",
         abstract: "CardGate: staff smart cards, doors and the entry journal.",
-        subcommands: []
+        subcommands: [
+            ReadersCommand.self,
+            WatchCommand.self,
+            CardCommand.self,
+            SimulateCommand.self,
+        ]
     )
 }
