@@ -67,4 +67,12 @@ public struct PIVCardImage: Codable, Hashable, Sendable {
         keys.keys.compactMap { UInt8($0, radix: 16).map(PIVKeyReference.init(rawValue:)) }
             .sorted { $0.rawValue < $1.rawValue }
     }
+
+    /// This card's objects with another card's keys: what a cloner can make of a card, since everything
+    /// readable can be copied but keys never leave a card. For tests of clone detection.
+    public func replacingKeys(from other: PIVCardImage) -> PIVCardImage {
+        var copy = self
+        copy.keys = other.keys
+        return copy
+    }
 }

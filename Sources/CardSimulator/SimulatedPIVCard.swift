@@ -109,9 +109,10 @@ public final class SimulatedPIVCard: SimulatedCard {
         return nextChunk(of: &state.pendingResponse, le: command.le)
     }
 
-    /// Sends up to `le` bytes of the pending answer, ending with `61xx` while more remain.
+    /// Sends up to `le` bytes of the pending answer, ending with `61xx` while more remain. A command without
+    /// Le gets up to 256 bytes, as PIV cards answer SELECT and GENERAL AUTHENTICATE sent without Le.
     static func nextChunk(of pending: inout [UInt8], le: Int?) -> [UInt8] {
-        let count = min(le ?? 0, pending.count)
+        let count = min(le ?? 256, pending.count)
         var out = Array(pending[..<count])
         pending.removeFirst(count)
         if pending.isEmpty {

@@ -15,6 +15,8 @@ public final class CountingCardChannel: CardChannel {
         /// Time spent inside the wrapped channel's `transmit`, that is, on the card side of the interface.
         public var transmitDuration = Duration.zero
 
+        public init() {}
+
         public var description: String {
             "\(commands) APDUs, \(bytesSent) bytes sent, \(bytesReceived) bytes received, "
                 + "\(bytesSent + bytesReceived) bytes in all"
