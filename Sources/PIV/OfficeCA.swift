@@ -46,7 +46,8 @@ public struct OfficeCA: Sendable {
         }
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: certificateKey.publicKey,
-            notValidBefore: now.addingTimeInterval(-300), notValidAfter: now.addingTimeInterval(Double(years) * 365.25 * 86_400),
+            notValidBefore: now.addingTimeInterval(-300),
+            notValidAfter: now.addingTimeInterval(Double(years) * 365.25 * 86_400),
             issuer: subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256, extensions: extensions,
             issuerPrivateKey: certificateKey)
         return OfficeCA(certificate: certificate, privateKeyPEM: key.pemRepresentation)
@@ -83,7 +84,9 @@ public struct OfficeCA: Sendable {
         do { keyPEM = try String(contentsOf: keyURL, encoding: .utf8) } catch {
             throw CAError.unreadable(keyURL.path, "\(error)")
         }
-        do { certificate = try Certificate(pemEncoded: try String(contentsOf: certificateURL, encoding: .utf8)) } catch {
+        do {
+            certificate = try Certificate(pemEncoded: try String(contentsOf: certificateURL, encoding: .utf8))
+        } catch {
             throw CAError.unreadable(certificateURL.path, "\(error)")
         }
         let key: P256.Signing.PrivateKey

@@ -95,7 +95,9 @@ public final class PIVCertificateCache: Sendable {
     public init() {}
 
     public func certificate(for guid: UUID) -> PIVCertificateObject? { entries.withLock { $0[guid] } }
-    public func store(_ certificate: PIVCertificateObject, for guid: UUID) { entries.withLock { $0[guid] = certificate } }
+    public func store(_ certificate: PIVCertificateObject, for guid: UUID) {
+        entries.withLock { $0[guid] = certificate }
+    }
     /// Forgets a GUID (for example after its signature failed with the cached certificate).
     public func remove(_ guid: UUID) { entries.withLock { $0[guid] = nil } }
     public var count: Int { entries.withLock { $0.count } }

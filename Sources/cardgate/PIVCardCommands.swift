@@ -9,7 +9,7 @@ import X509
 struct CardIssueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue",
-        abstract: "Issue a staff card: on-card keys for 9E (and 9C), certificates from the office CA, a new CHUID.")
+        abstract: "Issue a staff card: on-card keys for 9E (and 9C), office CA certificates, a new CHUID.")
 
     @Option(help: "The reader's name, as `cardgate readers` lists it.")
     var reader: String
@@ -33,7 +33,9 @@ struct CardIssueCommand: AsyncParsableCommand {
     var days = 1095
 
     func validate() throws {
-        guard PIVAlgorithm(option: algorithm) != nil else { throw ValidationError("--algorithm: p256, p384 or rsa2048") }
+        guard PIVAlgorithm(option: algorithm) != nil else {
+            throw ValidationError("--algorithm: p256, p384 or rsa2048")
+        }
         if let pin, !(6...8).contains(pin.count) || !pin.allSatisfy(\.isASCIIDigit) {
             throw ValidationError("--pin must be 6 to 8 digits")
         }
@@ -45,7 +47,8 @@ struct CardIssueCommand: AsyncParsableCommand {
         let authority = try OfficeCA.load(from: URL(fileURLWithPath: ca))
         let key = try managementKey.map { try PIVManagementKey(hex: $0) } ?? .defaultKey
         let request = CardIssuanceRequest(
-            holder: holder, managementKey: key, cardAuthenticationAlgorithm: PIVAlgorithm(option: algorithm) ?? .eccP256,
+            holder: holder, managementKey: key,
+            cardAuthenticationAlgorithm: PIVAlgorithm(option: algorithm) ?? .eccP256,
             validity: .seconds(days * 86_400), newPIN: pin)
         let channel = try await PCSCCardReader().connect(reader: reader)
         let issued = try await channel.withTransaction {
@@ -57,7 +60,9 @@ struct CardIssueCommand: AsyncParsableCommand {
         print("FASC-N       \(issued.chuid.fascn)")
         print("expires      \(issued.chuid.expirationDate)")
         for slot in [PIVKeyReference.cardAuthentication, .signature] {
-            if let fingerprint = issued.fingerprint(slot) { print("\(slot.name) (\([slot.rawValue].hexString())) sha256 \(fingerprint)") }
+            if let fingerprint = issued.fingerprint(slot) {
+                print("\(slot.name) (\([slot.rawValue].hexString())) sha256 \(fingerprint)")
+            }
         }
     }
 }
@@ -165,7 +170,8 @@ struct CardAuthenticateCommand: AsyncParsableCommand {
         if let reading = lastReading {
             print("card GUID    \(reading.chuid.guid.uuidString.lowercased())")
             print("holder       \(reading.certificate.certificate.subject)")
-            print("algorithm    \(reading.algorithm.name), certificate \(reading.certificateFromCache ? "from cache" : "read from card")")
+            let source = reading.certificateFromCache ? "from cache" : "read from card"
+            print("algorithm    \(reading.algorithm.name), certificate \(source)")
         }
         print("result       \(valid ? "VALID" : "INVALID")\(authority == nil ? "" : " (signature and CA)")")
         print("exchange     \(lastCounts)")

@@ -29,7 +29,8 @@ struct SimulatePIVCardCommand: AsyncParsableCommand {
             : try SimulatedPIVCard(contentsOf: url, contactless: contactless)
         try card.save(to: url)
         let persistent = PersistentPIVCard(card: card, url: url)
-        let state = card.image.keySlots.isEmpty ? "blank" : "keys in \(card.image.keySlots.map { [$0.rawValue].hexString() }.joined(separator: ", "))"
+        let slots = card.image.keySlots.map { [$0.rawValue].hexString() }.joined(separator: ", ")
+        let state = slots.isEmpty ? "blank" : "keys in \(slots)"
         try await target.serve(persistent, label: "PIV card (\(state), image \(image))")
     }
 }

@@ -12,6 +12,9 @@ import Testing
         return UInt16(response[response.count - 2]) << 8 | UInt16(response[response.count - 1])
     }
 
+    /// The command name the client reports for GENERAL AUTHENTICATE with `slot`.
+    static func authenticate(_ slot: PIVKeyReference) -> String { "GENERAL AUTHENTICATE \(slot)" }
+
     @Test func commandsBeforeSelectAreUnknown() {
         let card = SimulatedPIVCard()
         #expect(Self.status(card, "00CB3FFF055C035FC10200") == 0x6D00)
@@ -119,14 +122,14 @@ import Testing
         #expect(try await !sign(.authentication).isEmpty)
         #expect(try await !sign(.keyManagement).isEmpty)
         // 9C: PIN always: the VERIFY must come right before each use.
-        await #expect(throws: PIVError.card(.securityStatusNotSatisfied, command: "GENERAL AUTHENTICATE \(PIVKeyReference.signature)")) {
+        await #expect(throws: PIVError.card(.securityStatusNotSatisfied, command: Self.authenticate(.signature))) {
             _ = try await sign(.signature)
         }
         try await client.verifyPIN("123456")
         #expect(try await !sign(.signature).isEmpty)
         await #expect(throws: PIVError.self) { _ = try await sign(.signature) }
         // Wrong algorithm for the key, wrong input length.
-        await #expect(throws: PIVError.card(.incorrectParameters, command: "GENERAL AUTHENTICATE \(PIVKeyReference.cardAuthentication)")) {
+        await #expect(throws: PIVError.card(.incorrectParameters, command: Self.authenticate(.cardAuthentication))) {
             _ = try await client.generalAuthenticate(slot: .cardAuthentication, algorithm: .eccP384,
                                                      input: [UInt8](repeating: 1, count: 48))
         }
@@ -144,7 +147,7 @@ import Testing
         let digest = [UInt8](repeating: 9, count: 32)
         #expect(try await !client.generalAuthenticate(slot: .cardAuthentication, algorithm: .eccP256, input: digest)
             .isEmpty)
-        await #expect(throws: PIVError.card(.securityStatusNotSatisfied, command: "GENERAL AUTHENTICATE \(PIVKeyReference.authentication)")) {
+        await #expect(throws: PIVError.card(.securityStatusNotSatisfied, command: Self.authenticate(.authentication))) {
             _ = try await client.generalAuthenticate(slot: .authentication, algorithm: .eccP256, input: digest)
         }
     }
@@ -153,11 +156,12 @@ import Testing
         let (card, client, _) = Fixtures.blankCard()
         _ = try await client.select()
         let wrong = try PIVManagementKey(algorithm: .aes192, key: [UInt8](repeating: 0x42, count: 24))
-        await #expect(throws: PIVError.card(.securityStatusNotSatisfied, command: "GENERAL AUTHENTICATE (management key)")) {
+        let name = "GENERAL AUTHENTICATE (management key)"
+        await #expect(throws: PIVError.card(.securityStatusNotSatisfied, command: name)) {
             try await client.authenticate(managementKey: wrong)
         }
         let aes128 = try PIVManagementKey(algorithm: .aes128, key: [UInt8](repeating: 1, count: 16))
-        await #expect(throws: PIVError.card(.incorrectParameters, command: "GENERAL AUTHENTICATE (management key)")) {
+        await #expect(throws: PIVError.card(.incorrectParameters, command: name)) {
             try await client.authenticate(managementKey: aes128)
         }
         // A witness answer without a witness request is refused.
