@@ -4,7 +4,7 @@ import SmartCard
 struct CardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "Read and manage the card in a reader.",
-        subcommands: [CardUIDCommand.self])
+        subcommands: [CardUIDCommand.self, CardIssueCommand.self, CardReadCommand.self, CardAuthenticateCommand.self])
 }
 
 struct CardUIDCommand: AsyncParsableCommand {

@@ -10,6 +10,7 @@ struct CardGateCommand: AsyncParsableCommand {
             WatchCommand.self,
             CardCommand.self,
             SimulateCommand.self,
+            CACommand.self,
             SiteCommand.self,
             HolidaysCommand.self,
             PolicyCommand.self,

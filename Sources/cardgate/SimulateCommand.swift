@@ -6,7 +6,7 @@ import SmartCard
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate", abstract: "Serve simulated cards to pcscd's virtual readers.",
-        subcommands: [SimulateUIDCardCommand.self])
+        subcommands: [SimulateUIDCardCommand.self, SimulatePIVCardCommand.self])
 }
 
 /// Where a simulated card is served: a vpcd endpoint, chosen directly or through a virtual reader's name.

@@ -1,1 +1,0 @@
-// PIV: module placeholder, replaced as the module is built.
