@@ -1,0 +1,122 @@
+import Crypto
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// A journal row exactly as stored, for verification: text fields as raw bytes, hashes as bytes.
+///
+/// The static functions work on a statement positioned on a row selected with `JournalEvent.columns`,
+/// without copying; the struct holds a copy for the few rows examined after damage is found.
+struct RawEvent {
+    /// Column indexes of the nine text fields in canonical order.
+    static let textColumns: ClosedRange<Int32> = 2...10
+    static let previousHashColumn: Int32 = 11
+    static let hashColumn: Int32 = 12
+
+    var sequence: Int64
+    var timeMilliseconds: Int64
+    var fields: [[UInt8]?]
+    var previousHash: [UInt8]
+    var hash: [UInt8]
+    var typesAreValid: Bool
+
+    /// Whether every column has the type the schema gives it (STRICT tables can be rebuilt without it).
+    static func columnTypesAreValid(_ statement: OpaquePointer) -> Bool {
+        guard sqlite3_column_type(statement, 1) == SQLITE_INTEGER,
+            sqlite3_column_type(statement, 2) == SQLITE_TEXT,
+            sqlite3_column_type(statement, 10) == SQLITE_TEXT,
+            sqlite3_column_type(statement, previousHashColumn) == SQLITE_BLOB,
+            sqlite3_column_bytes(statement, previousHashColumn) == 32,
+            sqlite3_column_type(statement, hashColumn) == SQLITE_BLOB,
+            sqlite3_column_bytes(statement, hashColumn) == 32
+        else { return false }
+        for column in Int32(3)...Int32(9) {
+            let type = sqlite3_column_type(statement, column)
+            if type != SQLITE_TEXT && type != SQLITE_NULL { return false }
+        }
+        return true
+    }
+
+    /// Whether the row's stored previous hash is `previousHash` and its stored hash is
+    /// SHA-256(previous hash || canonical encoding). Call only after `columnTypesAreValid`.
+    static func hashMatches(_ statement: OpaquePointer, previousHash: [UInt8], buffer: inout [UInt8]) -> Bool {
+        guard let storedPrevious = sqlite3_column_blob(statement, previousHashColumn),
+            previousHash.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, storedPrevious, 32) } }) == 0
+        else { return false }
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: UnsafeRawBufferPointer(start: storedPrevious, count: 32))
+        CanonicalEventEncoding.appendHeader(
+            sequence: sqlite3_column_int64(statement, 0), timeMilliseconds: sqlite3_column_int64(statement, 1),
+            to: &buffer)
+        for column in textColumns {
+            if let text = sqlite3_column_text(statement, column) {
+                let count = Int(sqlite3_column_bytes(statement, column))
+                CanonicalEventEncoding.appendField(UnsafeRawBufferPointer(start: text, count: count), to: &buffer)
+            } else {
+                CanonicalEventEncoding.appendField(nil as UnsafeRawBufferPointer?, to: &buffer)
+            }
+        }
+        let digest = CanonicalEventEncoding.sha256(buffer)
+        guard let stored = sqlite3_column_blob(statement, hashColumn) else { return false }
+        return digest.withUnsafeBytes { $0.baseAddress.map { memcmp($0, stored, 32) } } == 0
+    }
+
+    /// Copies the row's stored hash (32 bytes, checked by `columnTypesAreValid`) into `hash`.
+    static func copyHash(_ statement: OpaquePointer, into hash: inout [UInt8]) {
+        guard let stored = sqlite3_column_blob(statement, hashColumn) else { return }
+        hash.withUnsafeMutableBytes { buffer in
+            if let base = buffer.baseAddress, buffer.count == 32 { memcpy(base, stored, 32) }
+        }
+    }
+
+    /// Reads the rows with sequences in `from...through`.
+    static func fetch(in db: Database, from: Int64, through: Int64) throws -> [RawEvent] {
+        let connection = db.sqliteConnection
+        var statement: OpaquePointer?
+        let sql = "SELECT \(JournalEvent.columns) FROM journal_event WHERE seq BETWEEN ? AND ? ORDER BY seq"
+        var code = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
+        guard code == SQLITE_OK, let statement else { throw AccessStoreError.sqlite(code, connection) }
+        defer { sqlite3_finalize(statement) }
+        sqlite3_bind_int64(statement, 1, from)
+        sqlite3_bind_int64(statement, 2, through)
+        var events: [RawEvent] = []
+        while true {
+            code = sqlite3_step(statement)
+            if code == SQLITE_DONE { return events }
+            guard code == SQLITE_ROW else { throw AccessStoreError.sqlite(code, connection) }
+            events.append(RawEvent(statement))
+        }
+    }
+
+    init(_ statement: OpaquePointer) {
+        typesAreValid = Self.columnTypesAreValid(statement)
+        sequence = sqlite3_column_int64(statement, 0)
+        timeMilliseconds = sqlite3_column_int64(statement, 1)
+        fields = Self.textColumns.map { column in
+            guard let text = sqlite3_column_text(statement, column) else { return nil }
+            return Array(UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column))))
+        }
+        previousHash = Self.bytes(statement, Self.previousHashColumn)
+        hash = Self.bytes(statement, Self.hashColumn)
+    }
+
+    private static func bytes(_ statement: OpaquePointer, _ column: Int32) -> [UInt8] {
+        guard let blob = sqlite3_column_blob(statement, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(statement, column))))
+    }
+
+    /// Whether the stored hash is right if the event had been written at `sequence`.
+    func hashes(as sequence: Int64) -> Bool {
+        guard previousHash.count == 32 else { return false }
+        var buffer = previousHash
+        CanonicalEventEncoding.appendHeader(sequence: sequence, timeMilliseconds: timeMilliseconds, to: &buffer)
+        for field in fields {
+            if let field {
+                field.withUnsafeBytes { CanonicalEventEncoding.appendField($0, to: &buffer) }
+            } else {
+                CanonicalEventEncoding.appendField(nil as UnsafeRawBufferPointer?, to: &buffer)
+            }
+        }
+        return Array(CanonicalEventEncoding.sha256(buffer)) == hash
+    }
+}
