@@ -5,6 +5,6 @@ struct CardGateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cardgate",
         abstract: "CardGate: staff smart cards, doors and the entry journal.",
-        subcommands: []
+        subcommands: [JournalCommand.self]
     )
 }
