@@ -19,6 +19,10 @@ public actor EventJournal {
     public nonisolated let journalWriter: JournalWriter
     private var waiting: [Waiter] = []
     private var isCommitting = false
+    /// Transactions committed by this journal (for metrics: events per commit shows group commit at work).
+    public private(set) var commits = 0
+    /// Events committed by this journal.
+    public private(set) var committedEvents = 0
 
     public init(writer: any DatabaseWriter, journalWriter: JournalWriter) {
         self.writer = writer
@@ -37,16 +41,20 @@ public actor EventJournal {
     ///
     /// The append is not cancellable: once called, the event is committed or the call throws.
     /// - Throws: `AccessStoreError` (`invalidInput` for a malformed event, `diskFull`, `ioError`, ...).
-    public func append(_ event: NewJournalEvent) async throws(AccessStoreError) -> JournalEvent {
+    public nonisolated func append(_ event: NewJournalEvent) async throws(AccessStoreError) -> JournalEvent {
+        // Checked by the caller's task, in parallel with other callers, not on the serialised commit path.
         try JournalWriter.validate(event)
-        let result = await withCheckedContinuation { continuation in
+        return try await enqueue(event).get()
+    }
+
+    private func enqueue(_ event: NewJournalEvent) async -> Result<JournalEvent, AccessStoreError> {
+        await withCheckedContinuation { continuation in
             waiting.append(Waiter(event: event, continuation: continuation))
             if !isCommitting {
                 isCommitting = true
                 Task { await self.commitWaiting() }
             }
         }
-        return try result.get()
     }
 
     /// Commits groups of waiting appends until none are left.
@@ -57,7 +65,11 @@ public actor EventJournal {
             let events = group.map(\.event)
             let journalWriter = self.journalWriter
             do {
-                let committed = try await writer.write { db in try journalWriter.append(events, in: db) }
+                let committed = try await writer.write { db in
+                    try journalWriter.append(events, in: db, validated: true)
+                }
+                commits += 1
+                committedEvents += committed.count
                 for (waiter, event) in zip(group, committed) {
                     waiter.continuation.resume(returning: .success(event))
                 }

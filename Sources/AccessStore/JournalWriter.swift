@@ -46,8 +46,14 @@ public struct JournalWriter: Sendable {
     /// Times never go backwards: an event gets `max(clock, previous event time)`.
     /// - Returns: the events as they will be committed with the caller's transaction.
     public func append(_ events: [NewJournalEvent], in db: Database) throws -> [JournalEvent] {
-        for event in events {
-            try Self.validate(event)
+        try append(events, in: db, validated: false)
+    }
+
+    func append(_ events: [NewJournalEvent], in db: Database, validated: Bool) throws -> [JournalEvent] {
+        if !validated {
+            for event in events {
+                try Self.validate(event)
+            }
         }
         var head = try Self.head(db)
         let now = clock.nowMilliseconds()

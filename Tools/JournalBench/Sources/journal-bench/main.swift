@@ -132,10 +132,12 @@ func append(path: String, writers: Int, events count: Int) async throws {
     }
     let elapsed = seconds(begin)
     let total = perWriter * writers
-    let commits = try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT max(seq) FROM journal_event") }
+    let stored = try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT max(seq) FROM journal_event") }
+    let commits = await journal.commits
     print("""
         append: \(writers) writers, \(total) events in \(String(format: "%.2f", elapsed)) s = \
-        \(String(format: "%.0f", Double(total) / elapsed)) events/s (all \(commits ?? 0) durable)
+        \(String(format: "%.0f", Double(total) / elapsed)) events/s (\(stored ?? 0) stored, \(commits) commits, \
+        \(String(format: "%.1f", Double(total) / Double(max(1, commits)))) events per commit)
         """)
 }
 
