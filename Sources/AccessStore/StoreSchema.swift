@@ -208,7 +208,7 @@ public enum StoreSchema {
             kind TEXT NOT NULL CHECK (kind IN ('solar', 'lunar', 'once')),
             month INTEGER CHECK (month BETWEEN 1 AND 12),
             day INTEGER CHECK (day BETWEEN 1 AND 31),
-            date TEXT CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(date) IS date),
+            date TEXT CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(date, '+0 days') IS date),
             days INTEGER NOT NULL DEFAULT 1 CHECK (days BETWEEN 1 AND 31),
             CHECK ((kind = 'once' AND date IS NOT NULL AND month IS NULL AND day IS NULL)
                 OR (kind <> 'once' AND date IS NULL AND month IS NOT NULL AND day IS NOT NULL)),
