@@ -44,7 +44,8 @@ public final class AccessStore: Sendable {
         do {
             let writer: any DatabaseWriter
             if options.readOnly {
-                writer = try DatabaseQueue(path: path, configuration: configuration)
+                // A pool even when read-only, so that verification can scan ranges in parallel.
+                writer = try DatabasePool(path: path, configuration: configuration)
                 let complete = try writer.read { db in try StoreSchema.migrator.hasCompletedMigrations(db) }
                 guard complete else {
                     throw AccessStoreError(.notACardGateStore, "\(path) is not an up-to-date CardGate store")

@@ -27,53 +27,42 @@ public enum CanonicalEventEncoding {
     public static func hash(
         previousHash: Data, sequence: Int64, timeMilliseconds: Int64, event: NewJournalEvent
     ) -> Data {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(256 + event.details.utf8.count)
-        buffer.append(contentsOf: previousHash)
-        appendHeader(sequence: sequence, timeMilliseconds: timeMilliseconds, to: &buffer)
-        appendField(event.type.rawValue, to: &buffer)
-        appendField(event.doorId, to: &buffer)
-        appendField(event.zoneId, to: &buffer)
-        appendField(event.personId, to: &buffer)
-        appendField(event.cardId, to: &buffer)
-        appendField(event.decision?.rawValue, to: &buffer)
-        appendField(event.reason, to: &buffer)
-        appendField(event.actor, to: &buffer)
-        appendField(event.details, to: &buffer)
-        return Data(sha256(buffer))
+        let buffer = ScratchBuffer(capacity: 256 + event.details.utf8.count)
+        previousHash.withUnsafeBytes { buffer.append($0) }
+        appendHeader(sequence: sequence, timeMilliseconds: timeMilliseconds, to: buffer)
+        for field in [
+            event.type.rawValue, event.doorId, event.zoneId, event.personId, event.cardId, event.decision?.rawValue,
+            event.reason, event.actor, event.details,
+        ] {
+            appendField(field, to: buffer)
+        }
+        return Data(buffer.sha256())
     }
 
     /// Appends the format tag, the sequence and the time.
-    static func appendHeader(sequence: Int64, timeMilliseconds: Int64, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: formatTag)
-        withUnsafeBytes(of: sequence.bigEndian) { buffer.append(contentsOf: $0) }
-        withUnsafeBytes(of: timeMilliseconds.bigEndian) { buffer.append(contentsOf: $0) }
+    static func appendHeader(sequence: Int64, timeMilliseconds: Int64, to buffer: ScratchBuffer) {
+        formatTag.withUnsafeBytes { buffer.append($0) }
+        buffer.append(bigEndian: sequence)
+        buffer.append(bigEndian: timeMilliseconds)
     }
 
     /// Appends one text field given as its stored UTF-8 bytes, or `nil` for SQL `NULL`.
-    static func appendField(_ bytes: UnsafeRawBufferPointer?, to buffer: inout [UInt8]) {
-        guard let bytes else {
-            buffer.append(0)
+    static func appendField(_ bytes: UnsafeRawPointer?, count: Int, isNull: Bool, to buffer: ScratchBuffer) {
+        guard !isNull else {
+            buffer.append(byte: 0)
             return
         }
-        buffer.append(1)
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: bytes.count).bigEndian) { buffer.append(contentsOf: $0) }
-        buffer.append(contentsOf: bytes)
+        buffer.append(byte: 1)
+        buffer.append(bigEndian: UInt32(truncatingIfNeeded: count))
+        buffer.append(bytes, count: count)
     }
 
     /// Appends one text field given as a Swift string, or `nil` for SQL `NULL`.
-    static func appendField(_ string: String?, to buffer: inout [UInt8]) {
+    static func appendField(_ string: String?, to buffer: ScratchBuffer) {
         guard var string else {
-            buffer.append(0)
+            appendField(nil, count: 0, isNull: true, to: buffer)
             return
         }
-        string.withUTF8 { appendField(UnsafeRawBufferPointer($0), to: &buffer) }
-    }
-
-    /// SHA-256 of `bytes`, without intermediate copies.
-    static func sha256(_ bytes: [UInt8]) -> SHA256.Digest {
-        var hasher = SHA256()
-        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return hasher.finalize()
+        string.withUTF8 { appendField($0.baseAddress, count: $0.count, isNull: false, to: buffer) }
     }
 }

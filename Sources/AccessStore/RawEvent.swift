@@ -37,26 +37,24 @@ struct RawEvent {
         return true
     }
 
-    /// Whether the row's stored previous hash is `previousHash` and its stored hash is
-    /// SHA-256(previous hash || canonical encoding). Call only after `columnTypesAreValid`.
-    static func hashMatches(_ statement: OpaquePointer, previousHash: [UInt8], buffer: inout [UInt8]) -> Bool {
-        guard let storedPrevious = sqlite3_column_blob(statement, previousHashColumn),
-            previousHash.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, storedPrevious, 32) } }) == 0
-        else { return false }
-        buffer.removeAll(keepingCapacity: true)
-        buffer.append(contentsOf: UnsafeRawBufferPointer(start: storedPrevious, count: 32))
+    /// Whether the row's stored hash is SHA-256(stored previous hash || canonical encoding), and the stored
+    /// previous hash is `expectedPrevious` when one is given. Call only after `columnTypesAreValid`.
+    static func hashMatches(
+        _ statement: OpaquePointer, expectedPrevious: UnsafeRawPointer?, buffer: ScratchBuffer
+    ) -> Bool {
+        guard let storedPrevious = sqlite3_column_blob(statement, previousHashColumn) else { return false }
+        if let expectedPrevious, memcmp(expectedPrevious, storedPrevious, 32) != 0 { return false }
+        buffer.reset()
+        buffer.append(storedPrevious, count: 32)
         CanonicalEventEncoding.appendHeader(
             sequence: sqlite3_column_int64(statement, 0), timeMilliseconds: sqlite3_column_int64(statement, 1),
-            to: &buffer)
+            to: buffer)
         for column in textColumns {
-            if let text = sqlite3_column_text(statement, column) {
-                let count = Int(sqlite3_column_bytes(statement, column))
-                CanonicalEventEncoding.appendField(UnsafeRawBufferPointer(start: text, count: count), to: &buffer)
-            } else {
-                CanonicalEventEncoding.appendField(nil as UnsafeRawBufferPointer?, to: &buffer)
-            }
+            let text = sqlite3_column_text(statement, column)
+            CanonicalEventEncoding.appendField(
+                text, count: Int(sqlite3_column_bytes(statement, column)), isNull: text == nil, to: buffer)
         }
-        let digest = CanonicalEventEncoding.sha256(buffer)
+        let digest = buffer.sha256()
         guard let stored = sqlite3_column_blob(statement, hashColumn) else { return false }
         return digest.withUnsafeBytes { $0.baseAddress.map { memcmp($0, stored, 32) } } == 0
     }
@@ -100,7 +98,7 @@ struct RawEvent {
         hash = Self.bytes(statement, Self.hashColumn)
     }
 
-    private static func bytes(_ statement: OpaquePointer, _ column: Int32) -> [UInt8] {
+    static func bytes(_ statement: OpaquePointer, _ column: Int32) -> [UInt8] {
         guard let blob = sqlite3_column_blob(statement, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(statement, column))))
     }
@@ -108,15 +106,18 @@ struct RawEvent {
     /// Whether the stored hash is right if the event had been written at `sequence`.
     func hashes(as sequence: Int64) -> Bool {
         guard previousHash.count == 32 else { return false }
-        var buffer = previousHash
-        CanonicalEventEncoding.appendHeader(sequence: sequence, timeMilliseconds: timeMilliseconds, to: &buffer)
+        let buffer = ScratchBuffer()
+        previousHash.withUnsafeBytes { buffer.append($0) }
+        CanonicalEventEncoding.appendHeader(sequence: sequence, timeMilliseconds: timeMilliseconds, to: buffer)
         for field in fields {
             if let field {
-                field.withUnsafeBytes { CanonicalEventEncoding.appendField($0, to: &buffer) }
+                field.withUnsafeBytes {
+                    CanonicalEventEncoding.appendField($0.baseAddress, count: $0.count, isNull: false, to: buffer)
+                }
             } else {
-                CanonicalEventEncoding.appendField(nil as UnsafeRawBufferPointer?, to: &buffer)
+                CanonicalEventEncoding.appendField(nil, count: 0, isNull: true, to: buffer)
             }
         }
-        return Array(CanonicalEventEncoding.sha256(buffer)) == hash
+        return Array(buffer.sha256()) == hash
     }
 }

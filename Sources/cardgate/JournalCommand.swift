@@ -46,21 +46,23 @@ struct JournalVerifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        let result: JournalVerification
+        let bar = ProgressBar(label: "verify")
         do {
             var trusted = Set(publicKeys.compactMap { Data(base64Encoded: $0) })
             if let key {
                 trusted.insert(try JournalKey.load(from: key).publicKey)
             }
             let store = try AccessStore.open(at: database.db, options: .init(readOnly: true))
-            let bar = ProgressBar(label: "verify")
             let verifier = JournalVerifier(trustedKeys: trusted.isEmpty ? nil : trusted)
-            let result = try verifier.verify(store.writer, progress: bar.map { bar in { bar.update($0, of: $1) } })
+            result = try verifier.verify(store.writer, progress: bar?.reporter)
+        } catch {
             bar?.finish()
-            print(JournalReport.describe(result))
-            if !result.isIntact { throw ExitCode.failure }
-        } catch let error as AccessStoreError {
             JournalReport.fail(error)
         }
+        bar?.finish()
+        print(JournalReport.describe(result))
+        if !result.isIntact { throw ExitCode.failure }
     }
 }
 
@@ -129,7 +131,7 @@ struct JournalExportCommand: ParsableCommand {
                 try handle.close()
             }
             FileHandle.standardError.write(Data("exported \(count) events\n".utf8))
-        } catch let error as AccessStoreError {
+        } catch {
             JournalReport.fail(error)
         }
     }
@@ -172,7 +174,7 @@ struct JournalPruneCommand: ParsableCommand {
             let outcome = try store.writer.write { db in try retention.prune(olderThanDays: olderThan, in: db) }
             let anchor = outcome.anchorSequence.map(String.init) ?? "none"
             print("pruned \(outcome.deletedEvents) events and \(outcome.deletedCheckpoints) checkpoints; anchor \(anchor)")
-        } catch let error as AccessStoreError {
+        } catch {
             JournalReport.fail(error)
         }
     }

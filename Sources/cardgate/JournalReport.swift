@@ -21,8 +21,14 @@ enum JournalReport {
     }
 
     /// Prints the error and exits with status 1.
-    static func fail(_ error: AccessStoreError) -> Never {
-        FileHandle.standardError.write(Data("cardgate: \(error.code): \(error.message)\n".utf8))
+    static func fail(_ error: any Error) -> Never {
+        let text: String
+        switch error {
+        case let error as AccessStoreError: text = "\(error.code): \(error.message)"
+        case let error as ExitCode: exit(error.rawValue)
+        default: text = String(describing: error)
+        }
+        FileHandle.standardError.write(Data("cardgate: \(text)\n".utf8))
         exit(1)
     }
 }

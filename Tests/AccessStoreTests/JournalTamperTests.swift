@@ -21,6 +21,15 @@ import Testing
              sequence: 44, kind: .edited),
         Case(name: "edit the details", sql: [#"UPDATE journal_event SET details = '{"index":0}' WHERE seq = 1"#],
              sequence: 1, kind: .edited),
+        Case(name: "edit the first event of a range",
+             sql: ["UPDATE journal_event SET actor = 'someone' WHERE seq = 43"], sequence: 43, kind: .edited),
+        Case(name: "delete the first event of a range", sql: ["DELETE FROM journal_event WHERE seq = 43"],
+             sequence: 43, kind: .deleted),
+        Case(name: "swap across a range border",
+             sql: ["UPDATE journal_event SET seq = 1000000 WHERE seq = 42",
+                   "UPDATE journal_event SET seq = 42 WHERE seq = 43",
+                   "UPDATE journal_event SET seq = 43 WHERE seq = 1000000"],
+             sequence: 42, kind: .reordered),
         Case(name: "edit a stored hash", sql: ["UPDATE journal_event SET hash = randomblob(32) WHERE seq = 44"],
              sequence: 44, kind: .edited),
         Case(name: "delete an event", sql: ["DELETE FROM journal_event WHERE seq = 44"], sequence: 44, kind: .deleted),
@@ -67,28 +76,31 @@ import Testing
         return store
     }
 
-    @Test(arguments: cases)
-    func tamperingWithSQLIsFoundAtTheRightSequence(_ testCase: Case) throws {
+    /// With 16 ranges of 7 events (1...7, 8...14, ..., 43...49, ...) the damage sits at or near range borders.
+    @Test(arguments: cases, [1, 16])
+    func tamperingWithSQLIsFoundAtTheRightSequence(_ testCase: Case, ranges: Int) throws {
         let key = JournalKey.generate()
         let store = try Self.journal(key: key)
-        #expect(try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer).isIntact)
+        let verifier = JournalVerifier(trustedKeys: [key.publicKey], parallelism: ranges, minimumRangeSize: 1)
+        #expect(try verifier.verify(store.writer).isIntact)
         for sql in testCase.sql {
             try Sample.tamper(store, sql)
         }
-        let damage = try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer).damage
+        let damage = try verifier.verify(store.writer).damage
         #expect(damage?.kind == testCase.kind, "\(String(describing: damage))")
         #expect(damage?.sequence == testCase.sequence, "\(String(describing: damage))")
     }
 
-    /// Someone who knows the encoding replaces event 44 and recomputes its hash.
-    @Test func aRehashedEditIsFoundAtTheEditedEvent() throws {
+    /// Someone who knows the encoding replaces an event and recomputes its hash (42 ends a range of 7).
+    @Test(arguments: [Int64(44), 42], [1, 16])
+    func aRehashedEditIsFoundAtTheEditedEvent(sequence: Int64, ranges: Int) throws {
         let store = try Self.journal()
-        let forged = try store.writer.read { db in try Self.rehashed(db, sequence: 44, previousHash: nil) }
-        try Sample.tamper(store, "UPDATE journal_event SET reason = 'granted', decision = 'grant', hash = ? WHERE seq = 44",
-                          arguments: [forged.hash])
-        let damage = try JournalVerifier().verify(store.writer).damage
+        try Sample.tamper(store, "UPDATE journal_event SET actor = 'someone' WHERE seq = ?", arguments: [sequence])
+        let forged = try store.writer.read { db in try Self.rehashed(db, sequence: sequence, previousHash: nil) }
+        try Sample.tamper(store, "UPDATE journal_event SET hash = ? WHERE seq = ?", arguments: [forged.hash, sequence])
+        let damage = try JournalVerifier(parallelism: ranges, minimumRangeSize: 1).verify(store.writer).damage
         #expect(damage?.kind == .edited)
-        #expect(damage?.sequence == 44)
+        #expect(damage?.sequence == sequence)
     }
 
     /// Someone rewrites the chain from event 44 onwards consistently; only the signed checkpoint shows it.

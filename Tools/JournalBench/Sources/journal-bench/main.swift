@@ -66,8 +66,21 @@ func load(path: String, events count: Int) throws {
     var random = SplitMix(state: 42)
     let step = Shape.days * 86_400_000 / Int64(count)
     let begin = ContinuousClock.now
+    // Bulk load: indexes and triggers are dropped during the load and recreated (from their own SQL in
+    // the schema) afterwards, which sorts each index once instead of inserting into it ten million times.
+    let saved = try store.writer.write { db in
+        try Row.fetchAll(
+            db, sql: """
+                SELECT type, name, sql FROM sqlite_master
+                WHERE tbl_name = 'journal_event' AND type IN ('index', 'trigger') AND sql IS NOT NULL
+                """
+        ).map { (type: $0["type"] as String, name: $0["name"] as String, sql: $0["sql"] as String) }
+    }
     try store.writer.writeWithoutTransaction { db in
-        try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA cache_size = -4000000")
+        try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000")
+        for object in saved {
+            try db.execute(sql: "DROP \(object.type) \(object.name)")
+        }
     }
     let statement = """
         INSERT INTO journal_event (seq, time_ms, type, door_id, zone_id, person_id, card_id, decision, reason,
@@ -98,7 +111,11 @@ func load(path: String, events count: Int) throws {
         }
         FileHandle.standardError.write(Data("\rloaded \(sequence)".utf8))
     }
+    FileHandle.standardError.write(Data("\rloaded \(sequence); building indexes\n".utf8))
     try store.writer.writeWithoutTransaction { db in
+        for object in saved {
+            try db.execute(sql: object.sql)
+        }
         try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE); ANALYZE")
     }
     let elapsed = seconds(begin)
