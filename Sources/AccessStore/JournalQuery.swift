@@ -84,13 +84,22 @@ public struct JournalQuery: Sendable, Hashable {
             }
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let rows = try Row.fetchAll(
+        // A cursor decodes each row in place instead of copying every row first.
+        let rows = try Row.fetchCursor(
             db,
             sql: "SELECT \(JournalEvent.columns) FROM journal_event \(whereClause) ORDER BY seq DESC LIMIT ?",
             arguments: StatementArguments(arguments + [limit + 1]))
-        let events = try rows.prefix(limit).map(JournalEvent.init(row:))
-        let nextCursor = rows.count > limit ? events.last?.sequence : nil
-        return JournalPage(events: events, nextCursor: nextCursor)
+        var events: [JournalEvent] = []
+        events.reserveCapacity(limit)
+        var more = false
+        while let row = try rows.next() {
+            guard events.count < limit else {
+                more = true
+                break
+            }
+            events.append(try JournalEvent(row: row))
+        }
+        return JournalPage(events: events, nextCursor: more ? events.last?.sequence : nil)
     }
 }
 

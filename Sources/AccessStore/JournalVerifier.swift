@@ -195,7 +195,6 @@ public struct JournalVerifier: Sendable {
                     scan.lastGoodCheckpoint = sequence
                     nextCheckpoint += 1
                 }
-                scan.lastHash = link
                 scan.checked += 1
                 expected += 1
                 unreported += 1
@@ -205,6 +204,9 @@ public struct JournalVerifier: Sendable {
                 }
             }
             counter.add(unreported)
+            if scan.checked > 0 {
+                scan.lastHash = link
+            }
             if scan.anomaly == nil, expected <= range.upperBound {
                 scan.anomaly = .gap(expected: expected, found: nil)
             }

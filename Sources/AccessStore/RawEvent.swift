@@ -20,21 +20,15 @@ struct RawEvent {
     var hash: [UInt8]
     var typesAreValid: Bool
 
-    /// Whether every column has the type the schema gives it (STRICT tables can be rebuilt without it).
+    /// Whether both hashes are 32-byte blobs.
+    ///
+    /// Other columns are hashed by their stored bytes whatever their type: a value SQLite stores with
+    /// another type but the same bytes (possible only if the STRICT table is rebuilt) means the same.
     static func columnTypesAreValid(_ statement: OpaquePointer) -> Bool {
-        guard sqlite3_column_type(statement, 1) == SQLITE_INTEGER,
-            sqlite3_column_type(statement, 2) == SQLITE_TEXT,
-            sqlite3_column_type(statement, 10) == SQLITE_TEXT,
-            sqlite3_column_type(statement, previousHashColumn) == SQLITE_BLOB,
-            sqlite3_column_bytes(statement, previousHashColumn) == 32,
-            sqlite3_column_type(statement, hashColumn) == SQLITE_BLOB,
-            sqlite3_column_bytes(statement, hashColumn) == 32
-        else { return false }
-        for column in Int32(3)...Int32(9) {
-            let type = sqlite3_column_type(statement, column)
-            if type != SQLITE_TEXT && type != SQLITE_NULL { return false }
-        }
-        return true
+        sqlite3_column_type(statement, previousHashColumn) == SQLITE_BLOB
+            && sqlite3_column_bytes(statement, previousHashColumn) == 32
+            && sqlite3_column_type(statement, hashColumn) == SQLITE_BLOB
+            && sqlite3_column_bytes(statement, hashColumn) == 32
     }
 
     /// Whether the row's stored hash is SHA-256(stored previous hash || canonical encoding), and the stored

@@ -7,7 +7,7 @@ let usage = """
     usage: journal-bench load   --db FILE --events N       bulk-load N events (one transaction per million)
            journal-bench append --db FILE --writers W --events N   durable appends through EventJournal
            journal-bench plain  --db FILE --events N       plain SQLite inserts, one durable transaction each
-           journal-bench verify --db FILE                  time a full verify
+           journal-bench verify --db FILE [--parallelism P] time a full verify
            journal-bench query  --db FILE [--samples N]    p50/p99 of the two security queries
     """
 
@@ -194,10 +194,11 @@ func verify(path: String) throws {
     let store = try AccessStore.open(at: path, options: .init(readOnly: true))
     let keys = (try? String(contentsOfFile: path + ".pub", encoding: .utf8)).flatMap { Data(base64Encoded: $0) }
     let begin = ContinuousClock.now
-    let result = try JournalVerifier(trustedKeys: keys.map { [$0] }).verify(store.writer)
+    let parallelism = Int(option("parallelism") ?? "") ?? ProcessInfo.processInfo.activeProcessorCount
+    let result = try JournalVerifier(trustedKeys: keys.map { [$0] }, parallelism: parallelism).verify(store.writer)
     let elapsed = seconds(begin)
     print("""
-        verify: \(result.isIntact ? "intact" : "DAMAGED \(String(describing: result.damage))"), \
+        verify (\(parallelism) ranges): \(result.isIntact ? "intact" : "DAMAGED \(String(describing: result.damage))"), \
         \(result.eventsChecked) events, \(result.checkpointsChecked) checkpoints in \
         \(String(format: "%.2f", elapsed)) s = \(String(format: "%.2f", Double(result.eventsChecked) / elapsed / 1e6)) \
         M events/s
