@@ -34,7 +34,8 @@ public actor EventJournal {
         checkpointPolicy: CheckpointPolicy = .init()
     ) {
         self.init(
-            writer: store.writer, journalWriter: JournalWriter(clock: clock, key: key, checkpointPolicy: checkpointPolicy))
+            writer: store.writer,
+            journalWriter: JournalWriter(clock: clock, key: key, checkpointPolicy: checkpointPolicy))
     }
 
     /// Appends one event and returns it once it is durably committed.

@@ -45,7 +45,7 @@ public struct JournalExporter: Sendable {
             buffer.append(contentsOf: Self.csvHeader.utf8)
         }
         var written: Int64 = 0
-        if let range = try sequenceRange(in: db) {
+        if let range = try JournalQuery.sequences(from: fromMilliseconds, to: toMilliseconds, in: db) {
             let total = range.upperBound - range.lowerBound + 1
             progress?(0, total)
             let details = format == .jsonl ? "json(details)" : "details"
@@ -70,18 +70,6 @@ public struct JournalExporter: Sendable {
         }
         if !buffer.isEmpty { try buffer.withUnsafeBytes(sink) }
         return written
-    }
-
-    /// The sequences of the events in the time range (times never decrease along the sequence).
-    func sequenceRange(in db: Database) throws -> ClosedRange<Int64>? {
-        let first = try Int64.fetchOne(
-            db, sql: "SELECT seq FROM journal_event WHERE time_ms >= ? ORDER BY time_ms, seq LIMIT 1",
-            arguments: [fromMilliseconds ?? .min])
-        let last = try Int64.fetchOne(
-            db, sql: "SELECT seq FROM journal_event WHERE time_ms < ? ORDER BY time_ms DESC, seq DESC LIMIT 1",
-            arguments: [toMilliseconds ?? .max])
-        guard let first, let last, first <= last else { return nil }
-        return first...last
     }
 
     static func appendCSV(_ event: JournalEvent, to buffer: inout [UInt8]) {

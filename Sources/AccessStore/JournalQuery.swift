@@ -53,21 +53,12 @@ public struct JournalQuery: Sendable, Hashable {
         }
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
-        if let fromMilliseconds {
-            guard let first = try Int64.fetchOne(
-                db, sql: "SELECT seq FROM journal_event WHERE time_ms >= ? ORDER BY time_ms, seq LIMIT 1",
-                arguments: [fromMilliseconds])
-            else { return JournalPage(events: [], nextCursor: nil) }
-            conditions.append("seq >= ?")
-            arguments.append(first)
-        }
-        if let toMilliseconds {
-            guard let last = try Int64.fetchOne(
-                db, sql: "SELECT seq FROM journal_event WHERE time_ms < ? ORDER BY time_ms DESC, seq DESC LIMIT 1",
-                arguments: [toMilliseconds])
-            else { return JournalPage(events: [], nextCursor: nil) }
-            conditions.append("seq <= ?")
-            arguments.append(last)
+        if fromMilliseconds != nil || toMilliseconds != nil {
+            guard let range = try Self.sequences(from: fromMilliseconds, to: toMilliseconds, in: db) else {
+                return JournalPage(events: [], nextCursor: nil)
+            }
+            conditions.append("seq BETWEEN ? AND ?")
+            arguments += [range.lowerBound, range.upperBound]
         }
         if let cursor {
             conditions.append("seq < ?")
@@ -100,6 +91,23 @@ public struct JournalQuery: Sendable, Hashable {
             events.append(try JournalEvent(row: row))
         }
         return JournalPage(events: events, nextCursor: more ? events.last?.sequence : nil)
+    }
+}
+
+extension JournalQuery {
+    /// The sequences of the events with times in `from..<to` (either bound optional), or `nil` when none.
+    ///
+    /// Times never decrease along the sequence (the schema enforces it), so the range is contiguous and
+    /// found with two lookups in the time index.
+    static func sequences(from: Int64?, to: Int64?, in db: Database) throws -> ClosedRange<Int64>? {
+        let first = try Int64.fetchOne(
+            db, sql: "SELECT seq FROM journal_event WHERE time_ms >= ? ORDER BY time_ms, seq LIMIT 1",
+            arguments: [from ?? .min])
+        let last = try Int64.fetchOne(
+            db, sql: "SELECT seq FROM journal_event WHERE time_ms < ? ORDER BY time_ms DESC, seq DESC LIMIT 1",
+            arguments: [to ?? .max])
+        guard let first, let last, first <= last else { return nil }
+        return first...last
     }
 }
 

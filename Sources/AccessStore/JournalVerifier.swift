@@ -51,7 +51,7 @@ public struct JournalVerifier: Sendable {
                 outcomes.set(index, Result { try reader.read { db in try plan.scan(db, ranges[index], counter) } })
             }
             let scans = try outcomes.all()
-            return try reader.read { db in try plan.combine(scans, in: db) }
+            return try reader.read { db in try Self.checked(try plan.combine(scans, in: db), in: db) }
         } catch {
             throw AccessStoreError(error)
         }
@@ -65,7 +65,19 @@ public struct JournalVerifier: Sendable {
         if let damage = plan.anchorDamage { return plan.result(damage: damage) }
         let counter = ProgressCounter(total: plan.total, report: progress)
         let scans = try plan.ranges(count: 1).map { try plan.scan(db, $0, counter) }
-        return try plan.combine(scans, in: db)
+        return try Self.checked(try plan.combine(scans, in: db), in: db)
+    }
+
+    /// When damage was found, tells a damaged file (SQLite's `quick_check` fails) from damaged content:
+    /// the first is an error, since nothing can be said about the events.
+    static func checked(_ result: JournalVerification, in db: Database) throws -> JournalVerification {
+        guard result.damage != nil else { return result }
+        let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(3)")
+        guard problems == ["ok"] else {
+            throw AccessStoreError(
+                .corruptDatabase, "the database file is damaged: " + problems.joined(separator: "; "))
+        }
+        return result
     }
 
     /// What one verification checks: the anchor, the trusted keys, the checkpoints and the sequence range.
@@ -144,24 +156,22 @@ public struct JournalVerifier: Sendable {
 
         /// Scans one range: sequence continuity, hashes, links inside the range and its checkpoints.
         func scan(_ db: Database, _ range: ClosedRange<Int64>, _ counter: ProgressCounter) throws -> RangeScan {
+            try RawEvent.withRows(in: db, from: range.lowerBound, through: range.upperBound) { rows in
+                try scan(rows, range, counter)
+            }
+        }
+
+        private func scan(
+            _ rows: RawEvent.RowStepper, _ range: ClosedRange<Int64>, _ counter: ProgressCounter
+        ) throws -> RangeScan {
             var scan = RangeScan(range: range)
-            let connection = db.sqliteConnection
-            var statement: OpaquePointer?
-            let sql = "SELECT \(JournalEvent.columns) FROM journal_event WHERE seq BETWEEN ? AND ? ORDER BY seq"
-            var code = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
-            guard code == SQLITE_OK, let statement else { throw AccessStoreError.sqlite(code, connection) }
-            defer { sqlite3_finalize(statement) }
-            sqlite3_bind_int64(statement, 1, range.lowerBound)
-            sqlite3_bind_int64(statement, 2, range.upperBound)
+            let statement = rows.statement
             var nextCheckpoint = firstCheckpoint(atOrAfter: range.lowerBound)
             let buffer = ScratchBuffer()
             var link = [UInt8](repeating: 0, count: 32)
             var expected = range.lowerBound
             var unreported: Int64 = 0
-            scanning: while true {
-                code = sqlite3_step(statement)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else { throw AccessStoreError.sqlite(code, connection) }
+            scanning: while try rows.next() {
                 let sequence = sqlite3_column_int64(statement, 0)
                 guard sequence == expected else {
                     scan.anomaly = .gap(expected: expected, found: sequence)

@@ -61,22 +61,43 @@ struct RawEvent {
         }
     }
 
-    /// Reads the rows with sequences in `from...through`.
-    static func fetch(in db: Database, from: Int64, through: Int64) throws -> [RawEvent] {
+    /// Runs `body` with a statement that yields the rows with sequences in `from...through`, in order.
+    static func withRows<T>(
+        in db: Database, from: Int64, through: Int64, _ body: (RowStepper) throws -> T
+    ) throws -> T {
         let connection = db.sqliteConnection
         var statement: OpaquePointer?
         let sql = "SELECT \(JournalEvent.columns) FROM journal_event WHERE seq BETWEEN ? AND ? ORDER BY seq"
-        var code = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
+        let code = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
         guard code == SQLITE_OK, let statement else { throw AccessStoreError.sqlite(code, connection) }
         defer { sqlite3_finalize(statement) }
         sqlite3_bind_int64(statement, 1, from)
         sqlite3_bind_int64(statement, 2, through)
-        var events: [RawEvent] = []
-        while true {
-            code = sqlite3_step(statement)
-            if code == SQLITE_DONE { return events }
-            guard code == SQLITE_ROW else { throw AccessStoreError.sqlite(code, connection) }
-            events.append(RawEvent(statement))
+        return try body(RowStepper(statement: statement, connection: connection))
+    }
+
+    /// Steps a statement opened by `withRows`.
+    struct RowStepper {
+        let statement: OpaquePointer
+        let connection: OpaquePointer?
+
+        /// Moves to the next row: `true` on a row, `false` after the last; throws on an SQLite error.
+        func next() throws -> Bool {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_ROW { return true }
+            if code == SQLITE_DONE { return false }
+            throw AccessStoreError.sqlite(code, connection)
+        }
+    }
+
+    /// Reads the rows with sequences in `from...through`.
+    static func fetch(in db: Database, from: Int64, through: Int64) throws -> [RawEvent] {
+        try withRows(in: db, from: from, through: through) { rows in
+            var events: [RawEvent] = []
+            while try rows.next() {
+                events.append(RawEvent(rows.statement))
+            }
+            return events
         }
     }
 

@@ -173,7 +173,8 @@ struct JournalPruneCommand: ParsableCommand {
             let retention = JournalRetention(key: journalKey)
             let outcome = try store.writer.write { db in try retention.prune(olderThanDays: olderThan, in: db) }
             let anchor = outcome.anchorSequence.map(String.init) ?? "none"
-            print("pruned \(outcome.deletedEvents) events and \(outcome.deletedCheckpoints) checkpoints; anchor \(anchor)")
+            print(
+                "pruned \(outcome.deletedEvents) events and \(outcome.deletedCheckpoints) checkpoints; anchor \(anchor)")
         } catch {
             JournalReport.fail(error)
         }

@@ -53,7 +53,9 @@ import Testing
         let store = try AccessStore.inMemory()
         let journal = EventJournal(store: store, key: nil)
         await #expect(throws: AccessStoreError(.invalidInput, "")) { try await journal.append(event) }
-        let count = try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM journal_event") }
+        let count = try await store.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM journal_event")
+        }
         #expect(count == 0)
     }
 

@@ -8,7 +8,8 @@ import Testing
     static func journal(key: JournalKey) throws -> (AccessStore, ManualTime, JournalWriter) {
         let store = try AccessStore.inMemory()
         let time = ManualTime()
-        let writer = JournalWriter(clock: time.clock, key: key, checkpointPolicy: CheckpointPolicy(events: 5, milliseconds: 100 * Sample.day))
+        let writer = JournalWriter(
+            clock: time.clock, key: key, checkpointPolicy: CheckpointPolicy(events: 5, milliseconds: 100 * Sample.day))
         try Sample.fill(store, count: 120, batch: 1, writer: writer, time: time, step: Sample.day / 12)
         return (store, time, writer)
     }

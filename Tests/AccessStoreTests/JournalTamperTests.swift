@@ -15,7 +15,8 @@ import Testing
 
     /// The journal holds events 1...100, with a checkpoint after every 10 (10, 20, ..., 100).
     static let cases: [Case] = [
-        Case(name: "edit a field", sql: ["UPDATE journal_event SET reason = 'granted', decision = 'grant' WHERE seq = 44"],
+        Case(name: "edit a field",
+             sql: ["UPDATE journal_event SET reason = 'granted', decision = 'grant' WHERE seq = 44"],
              sequence: 44, kind: .edited),
         Case(name: "edit the time", sql: ["UPDATE journal_event SET time_ms = time_ms + 1 WHERE seq = 44"],
              sequence: 44, kind: .edited),
@@ -109,7 +110,9 @@ import Testing
         try Sample.tamper(store, "UPDATE journal_event SET reason = 'granted', decision = 'grant' WHERE seq = 44")
         var previous: Data? = nil
         for sequence in Int64(44)...100 {
-            let forged = try store.writer.read { db in try Self.rehashed(db, sequence: sequence, previousHash: previous) }
+            let forged = try store.writer.read { db in
+                try Self.rehashed(db, sequence: sequence, previousHash: previous)
+            }
             try Sample.tamper(store, "UPDATE journal_event SET prev_hash = ?, hash = ? WHERE seq = ?",
                               arguments: [forged.previousHash, forged.hash, sequence])
             previous = forged.hash
@@ -157,6 +160,7 @@ import Testing
         let time: Int64 = row["time_ms"]
         let hash = CanonicalEventEncoding.hash(
             previousHash: previous, sequence: sequence, timeMilliseconds: time, event: event)
-        return JournalEvent(sequence: sequence, timeMilliseconds: time, event: event, previousHash: previous, hash: hash)
+        return JournalEvent(
+            sequence: sequence, timeMilliseconds: time, event: event, previousHash: previous, hash: hash)
     }
 }

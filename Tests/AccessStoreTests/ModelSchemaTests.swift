@@ -67,7 +67,8 @@ import Testing
         "INSERT INTO holiday (id, name, kind, date) VALUES ('h', 'X', 'once', '2025-02-30')",
         "INSERT INTO holiday (id, name, kind, month, day) VALUES ('h', 'X', 'lunar', 1, 31)",
         "INSERT INTO holiday (id, name, kind) VALUES ('h', 'X', 'solar')",
-        "INSERT INTO access_level (id, name, schedule_id, valid_from_ms, valid_until_ms) VALUES ('a', 'X', 'office-hours', 5, 5)",
+        "INSERT INTO access_level (id, name, schedule_id, valid_from_ms, valid_until_ms)"
+            + " VALUES ('a', 'X', 'office-hours', 5, 5)",
         "INSERT INTO access_level_person VALUES ('staff', 'ghost', NULL, NULL)",
         "INSERT INTO token (id, role, secret_hash, created_ms) VALUES ('t-2', 'root', zeroblob(32), 1)",
         "INSERT INTO token_door VALUES ('t-3', 'd-1')",

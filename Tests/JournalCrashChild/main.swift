@@ -40,7 +40,8 @@ do {
                     let event = try await journal.append(
                         NewJournalEvent(
                             type: .accessDecision, doorId: "door-\(writer % 3)", personId: "person-\(writer)",
-                            decision: count % 5 == 0 ? .deny : .grant, reason: count % 5 == 0 ? "outside_schedule" : "granted",
+                            decision: count % 5 == 0 ? .deny : .grant,
+                            reason: count % 5 == 0 ? "outside_schedule" : "granted",
                             details: #"{"writer":\#(writer),"count":\#(count)}"#))
                     await acknowledger.acknowledge(event.sequence)
                 }

@@ -198,7 +198,7 @@ func verify(path: String) throws {
     let result = try JournalVerifier(trustedKeys: keys.map { [$0] }, parallelism: parallelism).verify(store.writer)
     let elapsed = seconds(begin)
     print("""
-        verify (\(parallelism) ranges): \(result.isIntact ? "intact" : "DAMAGED \(String(describing: result.damage))"), \
+        verify (\(parallelism) ranges): \(result.isIntact ? "intact" : "DAMAGED \(result.damage?.description ?? "")"), \
         \(result.eventsChecked) events, \(result.checkpointsChecked) checkpoints in \
         \(String(format: "%.2f", elapsed)) s = \(String(format: "%.2f", Double(result.eventsChecked) / elapsed / 1e6)) \
         M events/s
