@@ -11,10 +11,15 @@ public final class AccessStore: Sendable {
         public var readOnly: Bool
         /// Caps the database size in pages (`PRAGMA max_page_count`); a write beyond fails with `diskFull`.
         public var maxPageCount: Int?
+        /// WAL size in pages that triggers a checkpoint on commit (`PRAGMA wal_autocheckpoint`). Larger than
+        /// SQLite's 1000 because journal appends rewrite the same index pages: fewer checkpoints write each
+        /// page back less often (measured: 25-45 % more appends per second at 10 000, see Tools/JournalBench).
+        public var walAutocheckpointPages: Int
 
-        public init(readOnly: Bool = false, maxPageCount: Int? = nil) {
+        public init(readOnly: Bool = false, maxPageCount: Int? = nil, walAutocheckpointPages: Int = 10_000) {
             self.readOnly = readOnly
             self.maxPageCount = maxPageCount
+            self.walAutocheckpointPages = walAutocheckpointPages
         }
     }
 
@@ -35,8 +40,9 @@ public final class AccessStore: Sendable {
         configuration.readonly = options.readOnly
         configuration.busyMode = .timeout(5)
         let maxPageCount = options.maxPageCount
+        let autocheckpoint = max(0, options.walAutocheckpointPages)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(autocheckpoint)")
             if let maxPageCount {
                 try db.execute(sql: "PRAGMA max_page_count = \(maxPageCount)")
             }

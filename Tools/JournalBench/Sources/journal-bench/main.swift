@@ -133,6 +133,11 @@ func load(path: String, events count: Int) throws {
 func append(path: String, writers: Int, events count: Int) async throws {
     try? FileManager.default.removeItem(atPath: path)
     let store = try AccessStore.open(at: path)
+    if let pages = option("wal-autocheckpoint") {
+        try await store.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
+        }
+    }
     let journal = EventJournal(store: store, key: .generate())
     let perWriter = count / writers
     let begin = ContinuousClock.now
