@@ -112,7 +112,9 @@ struct JournalExportCommand: ParsableCommand {
             let store = try AccessStore.open(at: database.db, options: .init(readOnly: true))
             let handle: FileHandle
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: nil),
+                // The export holds personal data: readable by its owner only.
+                guard FileManager.default.createFile(
+                    atPath: output, contents: nil, attributes: [.posixPermissions: 0o600]),
                     let file = FileHandle(forWritingAtPath: output)
                 else { throw AccessStoreError(.cannotOpen, "cannot write \(output)") }
                 handle = file
