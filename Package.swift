@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "AccessPolicy",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -73,7 +74,8 @@ let package = Package(
             dependencies: ["AccessPolicy", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "SiteFileTests", dependencies: ["SiteFile", "AccessPolicy"]),
-        .testTarget(name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy"]),
+        .executableTarget(name: "JournalCrashChild", dependencies: ["AccessStore"], path: "Tests/JournalCrashChild"),
+        .testTarget(name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy", "JournalCrashChild"]),
     ],
     swiftLanguageModes: [.v6]
 )

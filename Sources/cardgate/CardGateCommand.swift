@@ -14,6 +14,7 @@ struct CardGateCommand: AsyncParsableCommand {
             SiteCommand.self,
             HolidaysCommand.self,
             PolicyCommand.self,
+            JournalCommand.self,
             DiagnoseCommand.self,
         ]
     )

@@ -1,0 +1,126 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The daemon's Ed25519 journal key, which signs journal checkpoints.
+///
+/// The key file is text: the line `CardGate journal key v1`, then the 32-byte private key in standard
+/// base64 on the second line. It must be a regular file owned by the current user that the group and
+/// others can neither read nor write (mode 0600 or stricter); any other file is refused.
+public struct JournalKey: Sendable {
+    /// The first line of every key file.
+    public static let header = "CardGate journal key v1"
+
+    /// The raw private key (Crypto's key type is not `Sendable` on every platform, its bytes are).
+    private let rawPrivateKey: Data
+    /// The raw 32-byte Ed25519 public key.
+    public let publicKey: Data
+
+    /// A key from its raw 32-byte private representation (tests, tools).
+    public init(rawPrivateKey: Data) throws(AccessStoreError) {
+        do {
+            let key = try Curve25519.Signing.PrivateKey(rawRepresentation: rawPrivateKey)
+            self.rawPrivateKey = key.rawRepresentation
+            self.publicKey = key.publicKey.rawRepresentation
+        } catch {
+            throw AccessStoreError(.keyMalformed, "not a 32-byte Ed25519 private key")
+        }
+    }
+
+    /// A new random key, kept in memory only.
+    public static func generate() -> JournalKey {
+        JournalKey(privateKey: Curve25519.Signing.PrivateKey())
+    }
+
+    private init(privateKey: Curve25519.Signing.PrivateKey) {
+        self.rawPrivateKey = privateKey.rawRepresentation
+        self.publicKey = privateKey.publicKey.rawRepresentation
+    }
+
+    /// Signs `message` with Ed25519; the signature is 64 bytes.
+    func sign(_ message: [UInt8]) throws(AccessStoreError) -> Data {
+        do {
+            return try Curve25519.Signing.PrivateKey(rawRepresentation: rawPrivateKey).signature(for: message)
+        } catch {
+            throw AccessStoreError(.keyMalformed, "the journal key could not sign: \(error)")
+        }
+    }
+
+    /// Loads the key at `path`, refusing files that others could read.
+    ///
+    /// - Throws: `keyMissing`, `keyUnreadable`, `keyPermissions` or `keyMalformed`.
+    public static func load(from path: String) throws(AccessStoreError) -> JournalKey {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let reason = errno
+            if reason == ENOENT {
+                throw AccessStoreError(.keyMissing, "journal key file \(path) does not exist")
+            }
+            throw AccessStoreError(.keyUnreadable, "journal key file \(path): \(String(cString: strerror(reason)))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw AccessStoreError(.keyUnreadable, "journal key \(path) is not a regular file")
+        }
+        guard info.st_mode & 0o077 == 0 else {
+            let mode = String(info.st_mode & 0o777, radix: 8)
+            throw AccessStoreError(
+                .keyPermissions, "journal key file \(path) has mode \(mode); it must be 0600 (chmod 600 \(path))")
+        }
+        guard info.st_uid == geteuid() else {
+            throw AccessStoreError(.keyPermissions, "journal key file \(path) belongs to another user")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw AccessStoreError(.keyUnreadable, "journal key file \(path) cannot be read")
+        }
+        defer { try? handle.close() }
+        let contents: Data
+        do {
+            contents = try handle.readToEnd() ?? Data()
+        } catch {
+            throw AccessStoreError(.keyUnreadable, "journal key file \(path): \(error)")
+        }
+        return try parse(contents, path: path)
+    }
+
+    /// Parses the text of a key file.
+    static func parse(_ contents: Data, path: String) throws(AccessStoreError) -> JournalKey {
+        let lines = String(decoding: contents, as: UTF8.self)
+            .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard lines.count == 2, lines[0] == header, let raw = Data(base64Encoded: lines[1]), raw.count == 32
+        else {
+            throw AccessStoreError(.keyMalformed, "\(path) is not a CardGate journal key file")
+        }
+        return try JournalKey(rawPrivateKey: raw)
+    }
+
+    /// Creates a new key file at `path` with mode 0600; never overwrites an existing file.
+    ///
+    /// - Throws: `keyExists` when the path exists, `keyUnreadable` when it cannot be written.
+    @discardableResult
+    public static func create(at path: String) throws(AccessStoreError) -> JournalKey {
+        let key = generate()
+        let text = header + "\n" + key.rawPrivateKey.base64EncodedString() + "\n"
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            let reason = errno
+            if reason == EEXIST {
+                throw AccessStoreError(.keyExists, "journal key file \(path) already exists")
+            }
+            throw AccessStoreError(.keyUnreadable, "cannot create \(path): \(String(cString: strerror(reason)))")
+        }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard fchmod(descriptor, 0o600) == 0, written == bytes.count, fsync(descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(path)
+            throw AccessStoreError(.keyUnreadable, "cannot write \(path): \(reason)")
+        }
+        return key
+    }
+}

@@ -1,0 +1,383 @@
+import Crypto
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Recomputes the journal's hash chain and checks its checkpoints, naming the first damage.
+///
+/// The events are split into contiguous sequence ranges scanned in parallel, one reader connection each.
+/// A scan streams its rows through one SQLite statement, reads the columns in place and hashes them from
+/// one reused buffer, so nothing is allocated per event; the ranges are then joined by checking that each
+/// range's first event links to the previous range's last. Journal rows are append-only, so ranges read
+/// by different connections agree. Only when something is wrong are the few events around the damage
+/// loaded to tell what kind it is.
+public struct JournalVerifier: Sendable {
+    /// Checkpoint keys to trust; `nil` trusts the keys recorded in the database.
+    public var trustedKeys: Set<Data>?
+    /// How many ranges are scanned at once (a `DatabaseQueue` scans them one after another).
+    public var parallelism: Int
+    /// The fewest events a range holds; smaller journals are scanned in one range.
+    public var minimumRangeSize: Int64
+
+    public init(
+        trustedKeys: Set<Data>? = nil, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+        minimumRangeSize: Int64 = 100_000
+    ) {
+        self.trustedKeys = trustedKeys
+        self.parallelism = min(16, max(1, parallelism))
+        self.minimumRangeSize = max(1, minimumRangeSize)
+    }
+
+    /// How many events on either side of the damage are examined to tell its kind.
+    static let window: Int64 = 32
+
+    /// Verifies the journal in `reader`.
+    ///
+    /// - Parameter progress: called now and then, from any thread, with (events checked, events to check).
+    /// - Throws: `AccessStoreError` when the database cannot be read (`corruptDatabase`, `notADatabase`,
+    ///   `notACardGateStore`, ...). Damage to the chain is a result, not an error.
+    public func verify(
+        _ reader: any DatabaseReader, progress: (@Sendable (Int64, Int64) -> Void)? = nil
+    ) throws(AccessStoreError) -> JournalVerification {
+        do {
+            let plan = try reader.read { db in
+                try Plan(db, trustedKeys: trustedKeys, minimumRangeSize: minimumRangeSize)
+            }
+            if let damage = plan.anchorDamage { return plan.result(damage: damage) }
+            let ranges = plan.ranges(count: parallelism)
+            let counter = ProgressCounter(total: plan.total, report: progress)
+            let outcomes = ScanOutcomes(count: ranges.count)
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+                outcomes.set(index, Result { try reader.read { db in try plan.scan(db, ranges[index], counter) } })
+            }
+            let scans = try outcomes.all()
+            return try reader.read { db in try Self.checked(try plan.combine(scans, in: db), in: db) }
+        } catch {
+            throw AccessStoreError(error)
+        }
+    }
+
+    /// Verifies the journal inside a read transaction the caller owns, in one pass.
+    public func verify(in db: Database, progress: (@Sendable (Int64, Int64) -> Void)? = nil) throws
+        -> JournalVerification
+    {
+        let plan = try Plan(db, trustedKeys: trustedKeys, minimumRangeSize: minimumRangeSize)
+        if let damage = plan.anchorDamage { return plan.result(damage: damage) }
+        let counter = ProgressCounter(total: plan.total, report: progress)
+        let scans = try plan.ranges(count: 1).map { try plan.scan(db, $0, counter) }
+        return try Self.checked(try plan.combine(scans, in: db), in: db)
+    }
+
+    /// When damage was found, tells a damaged file (SQLite's `quick_check` fails) from damaged content:
+    /// the first is an error, since nothing can be said about the events.
+    static func checked(_ result: JournalVerification, in db: Database) throws -> JournalVerification {
+        guard result.damage != nil else { return result }
+        let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(3)")
+        guard problems == ["ok"] else {
+            throw AccessStoreError(
+                .corruptDatabase, "the database file is damaged: " + problems.joined(separator: "; "))
+        }
+        return result
+    }
+
+    /// What one verification checks: the anchor, the trusted keys, the checkpoints and the sequence range.
+    struct Plan: Sendable {
+        var anchor: Int64?
+        var keys: Set<Data>
+        var keyTrust: JournalVerification.KeyTrust
+        var checkpoints: [ReadCheckpoint]
+        var firstSequence: Int64?
+        var lastSequence: Int64?
+        /// The first sequence the chain must hold, and the hash it must link to.
+        var start: Int64 = 1
+        var startHash = [UInt8](CanonicalEventEncoding.genesisHash)
+        var anchorDamage: JournalDamage?
+        var minimumRangeSize: Int64
+
+        init(_ db: Database, trustedKeys: Set<Data>?, minimumRangeSize: Int64) throws {
+            self.minimumRangeSize = minimumRangeSize
+            guard try db.tableExists("journal_event"), try db.tableExists("journal_checkpoint") else {
+                throw AccessStoreError(.notACardGateStore, "the database has no journal")
+            }
+            anchor = try Int64.fetchOne(db, sql: "SELECT seq FROM journal_anchor WHERE id = 1")
+            keys = try trustedKeys ?? Set(Data.fetchAll(db, sql: "SELECT public_key FROM journal_key"))
+            keyTrust = trustedKeys == nil ? .recordedKeys : .suppliedKeys
+            checkpoints = try Row.fetchAll(
+                db, sql: "SELECT seq, hash, signed_at_ms, public_key, signature FROM journal_checkpoint"
+                    + " WHERE seq >= ? ORDER BY seq", arguments: [anchor ?? 0]
+            ).map(JournalVerifier.checkpoint(row:))
+            let bounds = try Row.fetchOne(
+                db, sql: "SELECT min(seq), max(seq) FROM journal_event WHERE seq > ?", arguments: [anchor ?? 0])
+            firstSequence = try bounds?.decode(atIndex: 0)
+            lastSequence = try bounds?.decode(atIndex: 1)
+            if let anchor {
+                if let first = checkpoints.first, first.sequence == anchor, isTrusted(first), let hash = first.hash {
+                    start = anchor + 1
+                    startHash = [UInt8](hash)
+                } else {
+                    anchorDamage = JournalDamage(
+                        sequence: anchor, kind: .badCheckpoint,
+                        detail: "the retention anchor's checkpoint is missing, unsigned or signed by an untrusted key")
+                }
+            }
+        }
+
+        var total: Int64 { max(0, (lastSequence ?? start - 1) - start + 1) }
+
+        func isTrusted(_ checkpoint: ReadCheckpoint) -> Bool {
+            guard let key = checkpoint.publicKey, keys.contains(key) else { return false }
+            return checkpoint.verified.hasValidSignature
+        }
+
+        func result(damage: JournalDamage?) -> JournalVerification {
+            JournalVerification(
+                anchorSequence: anchor, firstSequence: firstSequence, lastSequence: lastSequence, eventsChecked: 0,
+                checkpointsChecked: 0, lastCheckpointSequence: nil, unsignedEvents: 0, keyTrust: keyTrust,
+                damage: damage)
+        }
+
+        /// `count` contiguous ranges covering the events to check.
+        func ranges(count: Int) -> [ClosedRange<Int64>] {
+            guard let last = lastSequence, last >= start else { return [] }
+            let size = max(minimumRangeSize, (last - start + 1 + Int64(count) - 1) / Int64(count))
+            return stride(from: start, through: last, by: Int(size)).map { $0...min(last, $0 + size - 1) }
+        }
+
+        /// The index of the first checkpoint at or after `sequence` (binary search).
+        func firstCheckpoint(atOrAfter sequence: Int64) -> Int {
+            var low = 0
+            var high = checkpoints.count
+            while low < high {
+                let middle = (low + high) / 2
+                if (checkpoints[middle].sequence ?? .min) < sequence { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+
+        /// Scans one range: sequence continuity, hashes, links inside the range and its checkpoints.
+        func scan(_ db: Database, _ range: ClosedRange<Int64>, _ counter: ProgressCounter) throws -> RangeScan {
+            try RawEvent.withRows(in: db, from: range.lowerBound, through: range.upperBound) { rows in
+                try scan(rows, range, counter)
+            }
+        }
+
+        private func scan(
+            _ rows: RawEvent.RowStepper, _ range: ClosedRange<Int64>, _ counter: ProgressCounter
+        ) throws -> RangeScan {
+            var scan = RangeScan(range: range)
+            let statement = rows.statement
+            var nextCheckpoint = firstCheckpoint(atOrAfter: range.lowerBound)
+            let buffer = ScratchBuffer()
+            var link = [UInt8](repeating: 0, count: 32)
+            var expected = range.lowerBound
+            var unreported: Int64 = 0
+            scanning: while try rows.next() {
+                let sequence = sqlite3_column_int64(statement, 0)
+                guard sequence == expected else {
+                    scan.anomaly = .gap(expected: expected, found: sequence)
+                    break
+                }
+                let first = sequence == range.lowerBound
+                let intact = RawEvent.columnTypesAreValid(statement)
+                    && link.withUnsafeBytes { link in
+                        RawEvent.hashMatches(
+                            statement, expectedPrevious: first ? nil : link.baseAddress, buffer: buffer)
+                    }
+                if first, intact {
+                    scan.firstPreviousHash = RawEvent.bytes(statement, RawEvent.previousHashColumn)
+                }
+                guard intact else {
+                    scan.anomaly = .chain(at: sequence, link: first ? nil : link)
+                    break
+                }
+                RawEvent.copyHash(statement, into: &link)
+                while nextCheckpoint < checkpoints.count, checkpoints[nextCheckpoint].sequence == sequence {
+                    let checkpoint = checkpoints[nextCheckpoint]
+                    scan.checkpointsChecked += 1
+                    guard isTrusted(checkpoint) else {
+                        scan.anomaly = .untrustedCheckpoint(at: sequence)
+                        break scanning
+                    }
+                    guard let signed = checkpoint.hash, signed.elementsEqual(link) else {
+                        scan.anomaly = .checkpointMismatch(at: sequence)
+                        break scanning
+                    }
+                    scan.lastGoodCheckpoint = sequence
+                    nextCheckpoint += 1
+                }
+                scan.checked += 1
+                expected += 1
+                unreported += 1
+                if unreported == 0x10000 {
+                    counter.add(unreported)
+                    unreported = 0
+                }
+            }
+            counter.add(unreported)
+            if scan.checked > 0 {
+                scan.lastHash = link
+            }
+            if scan.anomaly == nil, expected <= range.upperBound {
+                scan.anomaly = .gap(expected: expected, found: nil)
+            }
+            return scan
+        }
+
+        /// Joins the range scans in sequence order and reports the first damage.
+        func combine(_ scans: [RangeScan], in db: Database) throws -> JournalVerification {
+            var result = result(damage: nil)
+            result.lastCheckpointSequence = anchor
+            result.checkpointsChecked = anchor == nil ? 0 : 1
+            var link = startHash
+            var expected = start
+            for scan in scans {
+                if let previous = scan.firstPreviousHash, previous != link {
+                    result.damage = try diagnose(in: db, at: scan.range.lowerBound, linkHash: link)
+                    return finish(result, expected: expected)
+                }
+                result.eventsChecked += scan.checked
+                result.checkpointsChecked += scan.checkpointsChecked
+                expected += scan.checked
+                let goodBefore = result.lastCheckpointSequence
+                result.lastCheckpointSequence = scan.lastGoodCheckpoint ?? result.lastCheckpointSequence
+                switch scan.anomaly {
+                case nil:
+                    link = scan.lastHash ?? link
+                    continue
+                case .gap(let missing, let found)?:
+                    let detail = found.map { $0 == missing + 1 ? "event \(missing) is missing"
+                        : "events \(missing) to \($0 - 1) are missing" } ?? "events from \(missing) on are missing"
+                    result.damage = JournalDamage(sequence: missing, kind: .deleted, detail: detail)
+                case .chain(let sequence, let inRangeLink)?:
+                    result.damage = try diagnose(in: db, at: sequence, linkHash: inRangeLink ?? link)
+                case .untrustedCheckpoint(let sequence)?:
+                    result.damage = JournalDamage(
+                        sequence: sequence, kind: .badCheckpoint,
+                        detail: "the checkpoint's signature is invalid or its key is not trusted")
+                case .checkpointMismatch(let sequence)?:
+                    let from = (scan.lastGoodCheckpoint ?? goodBefore ?? 0) + 1
+                    result.damage = JournalDamage(
+                        sequence: from, throughSequence: sequence, kind: .rewritten,
+                        detail: "the events \(from) to \(sequence) differ from what the checkpoint at \(sequence)"
+                            + " signed: the chain was rewritten")
+                }
+                return finish(result, expected: expected)
+            }
+            if let beyond = checkpoints.last?.sequence, beyond >= expected {
+                result.damage = JournalDamage(
+                    sequence: expected, kind: .deleted,
+                    detail: "the journal ends at \(expected - 1) but a checkpoint vouches for events up to \(beyond)")
+            }
+            return finish(result, expected: expected)
+        }
+
+        private func finish(_ result: JournalVerification, expected: Int64) -> JournalVerification {
+            var result = result
+            result.unsignedEvents = max(0, expected - 1 - (result.lastCheckpointSequence ?? 0))
+            return result
+        }
+
+        func diagnose(in db: Database, at sequence: Int64, linkHash: [UInt8]) throws -> JournalDamage {
+            try JournalVerifier.diagnose(in: db, at: sequence, linkHash: linkHash, anchor: anchor)
+        }
+    }
+
+    /// What one range scan found.
+    struct RangeScan: Sendable {
+        enum Anomaly: Sendable {
+            case gap(expected: Int64, found: Int64?)
+            /// A bad hash or link; `link` is the hash of the previous event when it is in the range.
+            case chain(at: Int64, link: [UInt8]?)
+            case untrustedCheckpoint(at: Int64)
+            case checkpointMismatch(at: Int64)
+        }
+
+        var range: ClosedRange<Int64>
+        var firstPreviousHash: [UInt8]?
+        var lastHash: [UInt8]?
+        var checked: Int64 = 0
+        var checkpointsChecked = 0
+        var lastGoodCheckpoint: Int64?
+        var anomaly: Anomaly?
+    }
+
+    /// A checkpoint as read, with each column `nil` when it has the wrong type.
+    struct ReadCheckpoint: Sendable {
+        var sequence: Int64?
+        var hash: Data?
+        var publicKey: Data?
+        var verified: JournalCheckpoint
+    }
+
+    static func checkpoint(row: Row) -> ReadCheckpoint {
+        let sequence: Int64? = try? row.decode(atIndex: 0)
+        let hash: Data? = try? row.decode(atIndex: 1)
+        let signedAt: Int64? = try? row.decode(atIndex: 2)
+        let publicKey: Data? = try? row.decode(atIndex: 3)
+        let signature: Data? = try? row.decode(atIndex: 4)
+        return ReadCheckpoint(
+            sequence: sequence, hash: hash, publicKey: publicKey,
+            verified: JournalCheckpoint(
+                sequence: sequence ?? 0, hash: hash ?? Data(), signedAtMilliseconds: signedAt ?? 0,
+                publicKey: publicKey ?? Data(), signature: signature ?? Data()))
+    }
+
+    /// Tells what kind of damage starts at `sequence`, where the streaming pass found the event's hash or
+    /// its link to `linkHash` (the hash of the last good event, or of the anchor) wrong.
+    static func diagnose(in db: Database, at sequence: Int64, linkHash: [UInt8], anchor: Int64?) throws
+        -> JournalDamage
+    {
+        let window = Self.window
+        let events = try RawEvent.fetch(in: db, from: sequence - window, through: sequence + window)
+        func origin(_ event: RawEvent) -> Int64? {
+            guard event.typesAreValid else { return nil }
+            return ((event.sequence - window)...(event.sequence + window)).first { event.hashes(as: $0) }
+        }
+        guard let event = events.first(where: { $0.sequence == sequence }) else {
+            return JournalDamage(sequence: sequence, kind: .deleted, detail: "event \(sequence) is missing")
+        }
+        switch origin(event) {
+        case sequence?:
+            if let other = events.first(where: { $0.hash == event.previousHash && $0.sequence != sequence - 1 }) {
+                return JournalDamage(
+                    sequence: sequence, kind: .reordered,
+                    detail: "event \(sequence) was written after event \(other.sequence)")
+            }
+            if sequence - 1 == (anchor ?? 0) {
+                return JournalDamage(
+                    sequence: sequence, kind: .deleted,
+                    detail: "event \(sequence) does not follow the \(anchor == nil ? "start" : "retention anchor")")
+            }
+            return JournalDamage(
+                sequence: sequence - 1, kind: .edited,
+                detail: "event \(sequence - 1) was replaced and re-hashed; event \(sequence) does not follow it")
+        case nil:
+            if let next = events.first(where: { $0.sequence == sequence + 1 }), origin(next) == sequence {
+                return JournalDamage(
+                    sequence: sequence, kind: .inserted,
+                    detail: "event \(sequence) was not written by the journal; the original moved to \(sequence + 1)")
+            }
+            if event.previousHash != linkHash, event.typesAreValid,
+                events.contains(where: { $0.sequence > sequence && $0.previousHash == linkHash })
+            {
+                return JournalDamage(
+                    sequence: sequence, kind: .inserted, detail: "event \(sequence) was not written by the journal")
+            }
+            return JournalDamage(
+                sequence: sequence, kind: .edited, detail: "the content or hash of event \(sequence) was changed")
+        case let written? where written > sequence:
+            if events.contains(where: { $0.sequence != sequence && origin($0) == sequence }) {
+                return JournalDamage(
+                    sequence: sequence, kind: .reordered,
+                    detail: "position \(sequence) holds the event written as \(written)")
+            }
+            return JournalDamage(
+                sequence: sequence, kind: .deleted,
+                detail: "event \(sequence) was removed and later events renumbered")
+        case let written?:
+            return JournalDamage(
+                sequence: sequence, kind: .inserted,
+                detail: "position \(sequence) holds a copy of the event written as \(written)")
+        }
+    }
+}

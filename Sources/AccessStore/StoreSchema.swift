@@ -1,0 +1,275 @@
+import GRDB
+
+/// The database schema of CardGate, as `DatabaseMigrator` migrations.
+///
+/// Invariants live in the schema: STRICT tables, `CHECK` constraints on every enumeration and interval,
+/// `UNIQUE` identifiers, foreign keys, and triggers that keep the journal append-only.
+public enum StoreSchema {
+    /// The tables that make up the policy model; a change to any of them changes the policy snapshot.
+    public static let modelTables: [String] = [
+        "department", "person", "card", "zone", "door", "schedule", "schedule_interval", "holiday",
+        "access_level", "access_level_door", "access_level_person", "access_level_department",
+    ]
+
+    /// All migrations, in order.
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("journal-v1") { db in try db.execute(sql: journalSQL) }
+        migrator.registerMigration("model-v1") { db in try db.execute(sql: modelSQL) }
+        return migrator
+    }
+
+    /// Identifiers of resources: 1 to 128 URL-unreserved characters.
+    static func idCheck(_ column: String) -> String {
+        "CHECK (length(\(column)) BETWEEN 1 AND 128 AND \(column) NOT GLOB '*[^A-Za-z0-9._~-]*')"
+    }
+
+    /// The journal: events, checkpoints, the retention anchor and the keys that signed checkpoints.
+    static let journalSQL = """
+        CREATE TABLE journal_event (
+            seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+            time_ms INTEGER NOT NULL,
+            type TEXT NOT NULL CHECK (length(type) BETWEEN 1 AND 64 AND type NOT GLOB '*[^a-z0-9_]*'),
+            door_id TEXT,
+            zone_id TEXT,
+            person_id TEXT,
+            card_id TEXT,
+            decision TEXT CHECK (decision IN ('grant', 'deny')),
+            reason TEXT CHECK (length(reason) BETWEEN 1 AND 64 AND reason NOT GLOB '*[^a-z0-9_]*'),
+            actor TEXT,
+            details TEXT NOT NULL DEFAULT '{}' CHECK (substr(details, 1, 1) = '{' AND json_valid(details)),
+            prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),
+            hash BLOB NOT NULL CHECK (length(hash) = 32),
+            CHECK ((type = 'access_decision') = (decision IS NOT NULL))
+        ) STRICT;
+        CREATE INDEX journal_event_time ON journal_event(time_ms);
+        CREATE INDEX journal_event_person ON journal_event(person_id, seq) WHERE person_id IS NOT NULL;
+        CREATE INDEX journal_event_card ON journal_event(card_id, seq) WHERE card_id IS NOT NULL;
+        CREATE INDEX journal_event_door ON journal_event(door_id, seq) WHERE door_id IS NOT NULL;
+        CREATE INDEX journal_event_zone ON journal_event(zone_id, seq) WHERE zone_id IS NOT NULL;
+        CREATE INDEX journal_event_reason ON journal_event(reason, seq) WHERE reason IS NOT NULL;
+        CREATE INDEX journal_event_type ON journal_event(type, seq);
+
+        CREATE TABLE journal_checkpoint (
+            seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+            hash BLOB NOT NULL CHECK (length(hash) = 32),
+            signed_at_ms INTEGER NOT NULL,
+            public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+            signature BLOB NOT NULL CHECK (length(signature) = 64)
+        ) STRICT;
+
+        CREATE TABLE journal_anchor (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            seq INTEGER NOT NULL REFERENCES journal_checkpoint(seq),
+            pruned_at_ms INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE journal_key (
+            public_key BLOB PRIMARY KEY CHECK (length(public_key) = 32),
+            first_used_ms INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TRIGGER journal_event_append_at_head BEFORE INSERT ON journal_event
+        BEGIN
+            SELECT RAISE(ABORT, 'journal: the sequence must follow the head without a gap')
+            WHERE NEW.seq IS NOT coalesce(
+                (SELECT max(seq) FROM journal_event), (SELECT seq FROM journal_anchor), 0) + 1;
+            SELECT RAISE(ABORT, 'journal: the previous hash must be the hash of the previous event')
+            WHERE NEW.prev_hash IS NOT coalesce(
+                (SELECT hash FROM journal_event WHERE seq = NEW.seq - 1),
+                (SELECT c.hash FROM journal_anchor a JOIN journal_checkpoint c ON c.seq = a.seq),
+                zeroblob(32));
+            SELECT RAISE(ABORT, 'journal: time must not go backwards')
+            WHERE NEW.time_ms < (SELECT time_ms FROM journal_event WHERE seq = NEW.seq - 1);
+        END;
+        CREATE TRIGGER journal_event_no_update BEFORE UPDATE ON journal_event
+        BEGIN
+            SELECT RAISE(ABORT, 'journal: events are append-only');
+        END;
+        CREATE TRIGGER journal_event_delete_only_pruned BEFORE DELETE ON journal_event
+        WHEN OLD.seq > coalesce((SELECT seq FROM journal_anchor), 0)
+        BEGIN
+            SELECT RAISE(ABORT, 'journal: only retention deletes events, up to the anchor');
+        END;
+        CREATE TRIGGER journal_checkpoint_no_update BEFORE UPDATE ON journal_checkpoint
+        BEGIN
+            SELECT RAISE(ABORT, 'journal: checkpoints are append-only');
+        END;
+        CREATE TRIGGER journal_checkpoint_delete_only_pruned BEFORE DELETE ON journal_checkpoint
+        WHEN OLD.seq >= coalesce((SELECT seq FROM journal_anchor), 0)
+        BEGIN
+            SELECT RAISE(ABORT, 'journal: only retention deletes checkpoints, below the anchor');
+        END;
+        CREATE TRIGGER journal_anchor_forward_only BEFORE UPDATE ON journal_anchor
+        WHEN NEW.seq < OLD.seq
+        BEGIN
+            SELECT RAISE(ABORT, 'journal: the anchor only moves forward');
+        END;
+        CREATE TRIGGER journal_anchor_no_delete BEFORE DELETE ON journal_anchor
+        BEGIN
+            SELECT RAISE(ABORT, 'journal: the anchor is never deleted');
+        END;
+        """
+
+    /// Times in the model are UTC milliseconds; booleans are 0 or 1; enumerations are checked.
+    static let modelSQL = """
+        CREATE TABLE department (
+            id TEXT PRIMARY KEY NOT NULL \(idCheck("id")),
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            parent_id TEXT REFERENCES department(id) ON DELETE RESTRICT,
+            CHECK (parent_id IS NOT id)
+        ) STRICT;
+        CREATE INDEX department_parent ON department(parent_id);
+
+        CREATE TABLE person (
+            id TEXT PRIMARY KEY NOT NULL \(idCheck("id")),
+            display_name TEXT NOT NULL CHECK (length(display_name) BETWEEN 1 AND 200),
+            department_id TEXT REFERENCES department(id) ON DELETE RESTRICT,
+            kind TEXT NOT NULL DEFAULT 'staff' CHECK (kind IN ('staff', 'visitor', 'contractor')),
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive')),
+            responder INTEGER NOT NULL DEFAULT 0 CHECK (responder IN (0, 1)),
+            external_ids TEXT CHECK (external_ids IS NULL OR
+                (substr(external_ids, 1, 1) = '{' AND json_valid(external_ids)))
+        ) STRICT;
+        CREATE INDEX person_department ON person(department_id);
+
+        CREATE TABLE card (
+            id TEXT PRIMARY KEY NOT NULL \(idCheck("id")),
+            person_id TEXT NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+            type TEXT NOT NULL CHECK (type IN ('piv', 'uid')),
+            certificate BLOB CHECK (length(certificate) BETWEEN 1 AND 16384),
+            uid TEXT CHECK (length(uid) BETWEEN 2 AND 40 AND length(uid) % 2 = 0
+                AND uid NOT GLOB '*[^0-9A-F]*'),
+            piv_guid TEXT CHECK (length(piv_guid) = 32 AND piv_guid NOT GLOB '*[^0-9a-f]*'),
+            fingerprint TEXT CHECK (length(fingerprint) = 64 AND fingerprint NOT GLOB '*[^0-9a-f]*'),
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'revoked', 'lost')),
+            status_reason TEXT,
+            valid_from_ms INTEGER,
+            valid_until_ms INTEGER,
+            CHECK (type <> 'piv' OR (certificate IS NOT NULL AND fingerprint IS NOT NULL AND uid IS NULL)),
+            CHECK (type <> 'uid' OR (uid IS NOT NULL AND certificate IS NULL AND fingerprint IS NULL
+                AND piv_guid IS NULL)),
+            CHECK (valid_from_ms IS NULL OR valid_until_ms IS NULL OR valid_from_ms < valid_until_ms)
+        ) STRICT;
+        CREATE UNIQUE INDEX card_uid ON card(uid) WHERE uid IS NOT NULL;
+        CREATE UNIQUE INDEX card_fingerprint ON card(fingerprint) WHERE fingerprint IS NOT NULL;
+        CREATE INDEX card_piv_guid ON card(piv_guid) WHERE piv_guid IS NOT NULL;
+        CREATE INDEX card_person ON card(person_id);
+
+        CREATE TABLE zone (
+            id TEXT PRIMARY KEY NOT NULL \(idCheck("id")),
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            parent_id TEXT REFERENCES zone(id) ON DELETE RESTRICT,
+            anti_passback TEXT NOT NULL DEFAULT 'none' CHECK (anti_passback IN ('none', 'soft', 'hard')),
+            max_occupancy INTEGER CHECK (max_occupancy > 0),
+            CHECK (parent_id IS NOT id)
+        ) STRICT;
+
+        CREATE TABLE door (
+            id TEXT PRIMARY KEY NOT NULL \(idCheck("id")),
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            from_zone_id TEXT REFERENCES zone(id) ON DELETE RESTRICT,
+            to_zone_id TEXT NOT NULL REFERENCES zone(id) ON DELETE RESTRICT,
+            mode TEXT NOT NULL DEFAULT 'normal'
+                CHECK (mode IN ('normal', 'free_access', 'locked', 'card_and_pin')),
+            min_assurance TEXT NOT NULL DEFAULT 'pki_cak'
+                CHECK (min_assurance IN ('uid', 'pki_cak', 'pki_auth_pin')),
+            unlock_seconds INTEGER NOT NULL DEFAULT 5 CHECK (unlock_seconds BETWEEN 1 AND 3600),
+            two_person_seconds INTEGER CHECK (two_person_seconds BETWEEN 1 AND 3600),
+            escort_seconds INTEGER CHECK (escort_seconds BETWEEN 1 AND 3600),
+            meeting_room INTEGER NOT NULL DEFAULT 0 CHECK (meeting_room IN (0, 1)),
+            attendance_point INTEGER NOT NULL DEFAULT 0 CHECK (attendance_point IN (0, 1)),
+            CHECK (from_zone_id IS NOT to_zone_id)
+        ) STRICT;
+        CREATE INDEX door_to_zone ON door(to_zone_id);
+        CREATE INDEX door_from_zone ON door(from_zone_id);
+
+        CREATE TABLE schedule (
+            id TEXT PRIMARY KEY NOT NULL \(idCheck("id")),
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            on_holidays TEXT NOT NULL DEFAULT 'closed'
+                CHECK (on_holidays IN ('closed', 'ignore', 'holiday_intervals'))
+        ) STRICT;
+
+        CREATE TABLE schedule_interval (
+            schedule_id TEXT NOT NULL REFERENCES schedule(id) ON DELETE CASCADE,
+            holiday INTEGER NOT NULL DEFAULT 0 CHECK (holiday IN (0, 1)),
+            position INTEGER NOT NULL CHECK (position >= 0),
+            days INTEGER NOT NULL CHECK (days BETWEEN 1 AND 127),
+            start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),
+            end_minute INTEGER NOT NULL CHECK (end_minute BETWEEN 1 AND 1440),
+            CHECK (start_minute <> end_minute),
+            PRIMARY KEY (schedule_id, holiday, position)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE holiday (
+            id TEXT PRIMARY KEY NOT NULL \(idCheck("id")),
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            kind TEXT NOT NULL CHECK (kind IN ('solar', 'lunar', 'once')),
+            month INTEGER CHECK (month BETWEEN 1 AND 12),
+            day INTEGER CHECK (day BETWEEN 1 AND 31),
+            date TEXT CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(date, '+0 days') IS date),
+            days INTEGER NOT NULL DEFAULT 1 CHECK (days BETWEEN 1 AND 31),
+            CHECK ((kind = 'once' AND date IS NOT NULL AND month IS NULL AND day IS NULL)
+                OR (kind <> 'once' AND date IS NULL AND month IS NOT NULL AND day IS NOT NULL)),
+            CHECK (kind <> 'lunar' OR day <= 30)
+        ) STRICT;
+
+        CREATE TABLE access_level (
+            id TEXT PRIMARY KEY NOT NULL \(idCheck("id")),
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            schedule_id TEXT NOT NULL REFERENCES schedule(id) ON DELETE RESTRICT,
+            valid_from_ms INTEGER,
+            valid_until_ms INTEGER,
+            CHECK (valid_from_ms IS NULL OR valid_until_ms IS NULL OR valid_from_ms < valid_until_ms)
+        ) STRICT;
+
+        CREATE TABLE access_level_door (
+            access_level_id TEXT NOT NULL REFERENCES access_level(id) ON DELETE CASCADE,
+            door_id TEXT NOT NULL REFERENCES door(id) ON DELETE CASCADE,
+            PRIMARY KEY (access_level_id, door_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX access_level_door_door ON access_level_door(door_id);
+
+        CREATE TABLE access_level_person (
+            access_level_id TEXT NOT NULL REFERENCES access_level(id) ON DELETE CASCADE,
+            person_id TEXT NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+            valid_from_ms INTEGER,
+            valid_until_ms INTEGER,
+            CHECK (valid_from_ms IS NULL OR valid_until_ms IS NULL OR valid_from_ms < valid_until_ms),
+            PRIMARY KEY (access_level_id, person_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX access_level_person_person ON access_level_person(person_id);
+
+        CREATE TABLE access_level_department (
+            access_level_id TEXT NOT NULL REFERENCES access_level(id) ON DELETE CASCADE,
+            department_id TEXT NOT NULL REFERENCES department(id) ON DELETE CASCADE,
+            valid_from_ms INTEGER,
+            valid_until_ms INTEGER,
+            CHECK (valid_from_ms IS NULL OR valid_until_ms IS NULL OR valid_from_ms < valid_until_ms),
+            PRIMARY KEY (access_level_id, department_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX access_level_department_department ON access_level_department(department_id);
+
+        CREATE TABLE token (
+            id TEXT PRIMARY KEY NOT NULL \(idCheck("id")),
+            name TEXT CHECK (length(name) BETWEEN 1 AND 200),
+            role TEXT NOT NULL CHECK (role IN ('controller', 'security', 'auditor', 'admin')),
+            secret_hash BLOB NOT NULL UNIQUE CHECK (length(secret_hash) = 32),
+            created_ms INTEGER NOT NULL,
+            revoked_ms INTEGER CHECK (revoked_ms >= created_ms)
+        ) STRICT;
+
+        CREATE TABLE token_door (
+            token_id TEXT NOT NULL REFERENCES token(id) ON DELETE CASCADE,
+            door_id TEXT NOT NULL REFERENCES door(id) ON DELETE CASCADE,
+            PRIMARY KEY (token_id, door_id)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TRIGGER token_door_only_controller BEFORE INSERT ON token_door
+        WHEN (SELECT role FROM token WHERE id = NEW.token_id) IS NOT 'controller'
+        BEGIN
+            SELECT RAISE(ABORT, 'only controller tokens are bound to doors');
+        END;
+        """
+}

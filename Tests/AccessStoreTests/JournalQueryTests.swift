@@ -1,0 +1,113 @@
+import AccessStore
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct JournalQueryTests {
+    /// 200 events, one a second from `start`, in transactions of 10.
+    static func journal() throws -> (AccessStore, [JournalEvent], Int64) {
+        let store = try AccessStore.inMemory()
+        let time = ManualTime()
+        let start = time.now
+        let events = try Sample.fill(
+            store, count: 200, batch: 1, writer: JournalWriter(clock: time.clock, key: nil), time: time)
+        return (store, events, start)
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var query: JournalQuery
+        var matches: @Sendable (JournalEvent) -> Bool
+        var testDescription: String { name }
+    }
+
+    static let start: Int64 = ManualTime().now
+
+    static let cases: [Case] = [
+        Case(name: "everything", query: JournalQuery(), matches: { _ in true }),
+        Case(name: "person", query: JournalQuery(personId: "person-2"), matches: { $0.personId == "person-2" }),
+        Case(name: "card", query: JournalQuery(cardId: "card-4"), matches: { $0.cardId == "card-4" }),
+        Case(name: "door", query: JournalQuery(doorId: "door-1"), matches: { $0.doorId == "door-1" }),
+        Case(name: "zone", query: JournalQuery(zoneId: "zone-0"), matches: { $0.zoneId == "zone-0" }),
+        Case(name: "decision", query: JournalQuery(decision: .deny), matches: { $0.decision == .deny }),
+        Case(
+            name: "reason", query: JournalQuery(reason: "outside_schedule"),
+            matches: { $0.reason == "outside_schedule" }),
+        Case(name: "type", query: JournalQuery(type: .doorStatus), matches: { $0.type == .doorStatus }),
+        Case(
+            name: "time range",
+            query: JournalQuery(fromMilliseconds: start + 50_000, toMilliseconds: start + 60_000),
+            matches: { $0.timeMilliseconds >= start + 50_000 && $0.timeMilliseconds < start + 60_000 }),
+        Case(
+            name: "door and person in a range",
+            query: JournalQuery(
+                personId: "person-1", doorId: "door-0", fromMilliseconds: start + 20_000,
+                toMilliseconds: start + 150_000),
+            matches: {
+                $0.personId == "person-1" && $0.doorId == "door-0" && $0.timeMilliseconds >= start + 20_000
+                    && $0.timeMilliseconds < start + 150_000
+            }),
+        Case(
+            name: "nothing in range", query: JournalQuery(fromMilliseconds: start + 10_000_000),
+            matches: { _ in false }),
+    ]
+
+    @Test(arguments: cases)
+    func filtersReturnMatchingEventsNewestFirstAcrossPages(_ testCase: Case) async throws {
+        let (store, events, _) = try Self.journal()
+        var query = testCase.query
+        query.limit = 7
+        var collected: [JournalEvent] = []
+        var pages = 0
+        repeat {
+            let page = try await store.writer.read { [query] db in try query.page(in: db) }
+            collected += page.events
+            query.cursor = page.nextCursor
+            pages += 1
+        } while query.cursor != nil && pages < 100
+        #expect(collected == events.filter(testCase.matches).reversed())
+    }
+
+    @Test func aLimitOutsideTheRangeIsRefused() async throws {
+        let (store, _, _) = try Self.journal()
+        for limit in [0, JournalQuery.maximumLimit + 1] {
+            #expect(throws: AccessStoreError(.invalidInput, "")) {
+                try store.writer.read { db in try JournalQuery(limit: limit).page(in: db) }
+            }
+        }
+    }
+
+    @Test func paginationIsStableWhileEventsAreAppended() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try AccessStore.open(at: directory.file("journal.sqlite"))
+        let journal = EventJournal(store: store, key: .generate())
+        for index in 0..<120 {
+            _ = try await journal.append(Sample.decision(index))
+        }
+        let appender = Task {
+            for index in 120..<300 {
+                _ = try await journal.append(Sample.decision(index))
+            }
+        }
+        var query = JournalQuery(doorId: "door-1", limit: 5)
+        var seen: [Int64] = []
+        var first = true
+        var newestAtStart: Int64 = 0
+        repeat {
+            let page = try await journal.events(query)
+            if first, let top = page.events.first?.sequence {
+                newestAtStart = top
+                first = false
+            }
+            seen += page.events.map(\.sequence)
+            query.cursor = page.nextCursor
+            try await Task.sleep(for: .milliseconds(2))
+        } while query.cursor != nil
+        try await appender.value
+        let all = try await journal.events(JournalQuery(doorId: "door-1", limit: 1000)).events.map(\.sequence)
+        #expect(seen == all.filter { $0 <= newestAtStart })
+        #expect(Set(seen).count == seen.count)
+        #expect(newestAtStart >= 115)
+        #expect((all.first ?? 0) > newestAtStart)
+    }
+}

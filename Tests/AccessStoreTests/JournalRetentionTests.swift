@@ -1,0 +1,80 @@
+import AccessStore
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct JournalRetentionTests {
+    /// Ten days of events, 12 a day, with checkpoints every 5 events (1, 6, 11, ...).
+    static func journal(key: JournalKey) throws -> (AccessStore, ManualTime, JournalWriter) {
+        let store = try AccessStore.inMemory()
+        let time = ManualTime()
+        let writer = JournalWriter(
+            clock: time.clock, key: key, checkpointPolicy: CheckpointPolicy(events: 5, milliseconds: 100 * Sample.day))
+        try Sample.fill(store, count: 120, batch: 1, writer: writer, time: time, step: Sample.day / 12)
+        return (store, time, writer)
+    }
+
+    @Test func pruningWithTheKeyAnchorsExactlyAndTheRestStillVerifies() throws {
+        let key = JournalKey.generate()
+        let (store, time, writer) = try Self.journal(key: key)
+        let retention = JournalRetention(clock: time.clock, key: key)
+        let outcome = try store.writer.write { db in try retention.prune(olderThanDays: 4, in: db) }
+        // Day 6 starts at event 73: everything before it is older than 4 days.
+        #expect(outcome.anchorSequence == 72)
+        #expect(outcome.deletedEvents == 72)
+        let verification = try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer)
+        #expect(verification.isIntact)
+        #expect(verification.firstSequence == 73)
+        #expect(verification.anchorSequence == 72)
+        try Sample.fill(store, count: 10, batch: 2, writer: writer, time: time, first: 120)
+        #expect(try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer).isIntact)
+    }
+
+    @Test func pruningWithoutTheKeyAnchorsOnTheLastCheckpointBeforeTheCutoff() throws {
+        let key = JournalKey.generate()
+        let (store, time, _) = try Self.journal(key: key)
+        let retention = JournalRetention(clock: time.clock, key: nil)
+        let outcome = try store.writer.write { db in try retention.prune(olderThanDays: 4, in: db) }
+        #expect(outcome.anchorSequence == 71)  // checkpoints at 1, 6, 11, ..., 71
+        #expect(try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer).isIntact)
+    }
+
+    @Test func pruningEverythingThenAppendingContinuesTheChain() throws {
+        let key = JournalKey.generate()
+        let (store, time, writer) = try Self.journal(key: key)
+        let retention = JournalRetention(clock: time.clock, key: key)
+        time.advance(by: Sample.day)
+        let outcome = try store.writer.write { db in try retention.prune(olderThanDays: 0, in: db) }
+        #expect(outcome.anchorSequence == 120)
+        #expect(try JournalVerifier().verify(store.writer).isIntact)
+        let next = try Sample.fill(store, count: 3, batch: 3, writer: writer, time: time, first: 120)
+        #expect(next.first?.sequence == 121)
+        #expect(try JournalVerifier().verify(store.writer).isIntact)
+    }
+
+    @Test func removingTheAnchorOrItsCheckpointIsDetected() throws {
+        let key = JournalKey.generate()
+        let (store, time, _) = try Self.journal(key: key)
+        let retention = JournalRetention(clock: time.clock, key: key)
+        _ = try store.writer.write { db in try retention.prune(olderThanDays: 4, in: db) }
+        try Sample.tamper(store, "PRAGMA foreign_keys = OFF")
+        try Sample.tamper(store, "DELETE FROM journal_checkpoint WHERE seq = 72")
+        let missingCheckpoint = try JournalVerifier().verify(store.writer).damage
+        #expect(missingCheckpoint?.kind == .badCheckpoint)
+        #expect(missingCheckpoint?.sequence == 72)
+        try Sample.tamper(store, "DELETE FROM journal_anchor")
+        let missingAnchor = try JournalVerifier().verify(store.writer).damage
+        #expect(missingAnchor?.kind == .deleted)
+        #expect(missingAnchor?.sequence == 1)
+    }
+
+    @Test func retentionRefusesToAnchorOnACheckpointThatDoesNotMatch() throws {
+        let key = JournalKey.generate()
+        let (store, time, _) = try Self.journal(key: key)
+        try Sample.tamper(store, "UPDATE journal_checkpoint SET hash = randomblob(32) WHERE seq = 71")
+        let retention = JournalRetention(clock: time.clock, key: nil)
+        #expect(throws: AccessStoreError(.invalidInput, "")) {
+            try store.writer.write { db in try retention.prune(olderThanDays: 4, in: db) }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import AccessStore
+import Crypto
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct JournalTamperTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var sql: [String]
+        var sequence: Int64
+        var kind: JournalDamage.Kind
+        var testDescription: String { name }
+    }
+
+    /// The journal holds events 1...100, with a checkpoint after every 10 (10, 20, ..., 100).
+    static let cases: [Case] = [
+        Case(name: "edit a field",
+             sql: ["UPDATE journal_event SET reason = 'granted', decision = 'grant' WHERE seq = 44"],
+             sequence: 44, kind: .edited),
+        Case(name: "edit the time", sql: ["UPDATE journal_event SET time_ms = time_ms + 1 WHERE seq = 44"],
+             sequence: 44, kind: .edited),
+        Case(name: "edit the details", sql: [#"UPDATE journal_event SET details = '{"index":0}' WHERE seq = 1"#],
+             sequence: 1, kind: .edited),
+        Case(name: "edit the first event of a range",
+             sql: ["UPDATE journal_event SET actor = 'someone' WHERE seq = 43"], sequence: 43, kind: .edited),
+        Case(name: "delete the first event of a range", sql: ["DELETE FROM journal_event WHERE seq = 43"],
+             sequence: 43, kind: .deleted),
+        Case(name: "swap across a range border",
+             sql: ["UPDATE journal_event SET seq = 1000000 WHERE seq = 42",
+                   "UPDATE journal_event SET seq = 42 WHERE seq = 43",
+                   "UPDATE journal_event SET seq = 43 WHERE seq = 1000000"],
+             sequence: 42, kind: .reordered),
+        Case(name: "edit a stored hash", sql: ["UPDATE journal_event SET hash = randomblob(32) WHERE seq = 44"],
+             sequence: 44, kind: .edited),
+        Case(name: "delete an event", sql: ["DELETE FROM journal_event WHERE seq = 44"], sequence: 44, kind: .deleted),
+        Case(name: "delete the first event", sql: ["DELETE FROM journal_event WHERE seq = 1"], sequence: 1,
+             kind: .deleted),
+        Case(name: "delete and renumber",
+             sql: ["DELETE FROM journal_event WHERE seq = 44",
+                   "UPDATE journal_event SET seq = seq + 1000000 WHERE seq > 44",
+                   "UPDATE journal_event SET seq = seq - 1000001 WHERE seq > 1000000"],
+             sequence: 44, kind: .deleted),
+        Case(name: "truncate the end", sql: ["DELETE FROM journal_event WHERE seq > 95"], sequence: 96, kind: .deleted),
+        Case(name: "swap two events",
+             sql: ["UPDATE journal_event SET seq = 1000000 WHERE seq = 44",
+                   "UPDATE journal_event SET seq = 44 WHERE seq = 45",
+                   "UPDATE journal_event SET seq = 45 WHERE seq = 1000000"],
+             sequence: 44, kind: .reordered),
+        Case(name: "insert a forged event",
+             sql: ["UPDATE journal_event SET seq = seq + 1000000 WHERE seq >= 44",
+                   "UPDATE journal_event SET seq = seq - 999999 WHERE seq > 1000000",
+                   "INSERT INTO journal_event (seq, time_ms, type, door_id, person_id, decision, reason, details,"
+                   + " prev_hash, hash) SELECT 44, time_ms, 'access_decision', 'door-1', 'person-9', 'grant',"
+                   + " 'granted', '{}', hash, randomblob(32) FROM journal_event WHERE seq = 43"],
+             sequence: 44, kind: .inserted),
+        Case(name: "duplicate an event",
+             sql: ["UPDATE journal_event SET seq = seq + 1000000 WHERE seq >= 44",
+                   "UPDATE journal_event SET seq = seq - 999999 WHERE seq > 1000000",
+                   "INSERT INTO journal_event SELECT 44, time_ms, type, door_id, zone_id, person_id, card_id,"
+                   + " decision, reason, actor, details, prev_hash, hash FROM journal_event WHERE seq = 43"],
+             sequence: 44, kind: .inserted),
+        Case(name: "break a checkpoint signature",
+             sql: ["UPDATE journal_checkpoint SET signature = randomblob(64) WHERE seq = 50"],
+             sequence: 50, kind: .badCheckpoint),
+        Case(name: "move a checkpoint's hash",
+             sql: ["UPDATE journal_checkpoint SET hash = (SELECT hash FROM journal_event WHERE seq = 49)"
+                   + " WHERE seq = 50"],
+             sequence: 50, kind: .badCheckpoint),
+    ]
+
+    static func journal(key: JournalKey = .generate()) throws -> AccessStore {
+        let store = try AccessStore.inMemory()
+        let time = ManualTime()
+        let writer = JournalWriter(clock: time.clock, key: key, checkpointPolicy: CheckpointPolicy(events: 10))
+        try Sample.fill(store, count: 100, batch: 10, writer: writer, time: time)
+        return store
+    }
+
+    /// With 16 ranges of 7 events (1...7, 8...14, ..., 43...49, ...) the damage sits at or near range borders.
+    @Test(arguments: cases, [1, 16])
+    func tamperingWithSQLIsFoundAtTheRightSequence(_ testCase: Case, ranges: Int) throws {
+        let key = JournalKey.generate()
+        let store = try Self.journal(key: key)
+        let verifier = JournalVerifier(trustedKeys: [key.publicKey], parallelism: ranges, minimumRangeSize: 1)
+        #expect(try verifier.verify(store.writer).isIntact)
+        for sql in testCase.sql {
+            try Sample.tamper(store, sql)
+        }
+        let damage = try verifier.verify(store.writer).damage
+        #expect(damage?.kind == testCase.kind, "\(String(describing: damage))")
+        #expect(damage?.sequence == testCase.sequence, "\(String(describing: damage))")
+    }
+
+    /// Someone who knows the encoding replaces an event and recomputes its hash (42 ends a range of 7).
+    @Test(arguments: [Int64(44), 42], [1, 16])
+    func aRehashedEditIsFoundAtTheEditedEvent(sequence: Int64, ranges: Int) throws {
+        let store = try Self.journal()
+        try Sample.tamper(store, "UPDATE journal_event SET actor = 'someone' WHERE seq = ?", arguments: [sequence])
+        let forged = try store.writer.read { db in try Self.rehashed(db, sequence: sequence, previousHash: nil) }
+        try Sample.tamper(store, "UPDATE journal_event SET hash = ? WHERE seq = ?", arguments: [forged.hash, sequence])
+        let damage = try JournalVerifier(parallelism: ranges, minimumRangeSize: 1).verify(store.writer).damage
+        #expect(damage?.kind == .edited)
+        #expect(damage?.sequence == sequence)
+    }
+
+    /// Someone rewrites the chain from event 44 onwards consistently; only the signed checkpoint shows it.
+    @Test func aRewrittenChainIsCaughtByTheNextCheckpoint() throws {
+        let store = try Self.journal()
+        try Sample.tamper(store, "UPDATE journal_event SET reason = 'granted', decision = 'grant' WHERE seq = 44")
+        var previous: Data? = nil
+        for sequence in Int64(44)...100 {
+            let forged = try store.writer.read { db in
+                try Self.rehashed(db, sequence: sequence, previousHash: previous)
+            }
+            try Sample.tamper(store, "UPDATE journal_event SET prev_hash = ?, hash = ? WHERE seq = ?",
+                              arguments: [forged.previousHash, forged.hash, sequence])
+            previous = forged.hash
+        }
+        let damage = try JournalVerifier().verify(store.writer).damage
+        #expect(damage?.kind == .rewritten)
+        #expect(damage?.sequence == 41)
+        #expect(damage?.throughSequence == 50)
+    }
+
+    @Test func aCheckpointSignedWithAnotherKeyIsRefusedWhenKeysAreSupplied() throws {
+        let key = JournalKey.generate()
+        let store = try Self.journal(key: key)
+        let intruder = JournalKey.generate()
+        let writer = JournalWriter(key: intruder)
+        try Sample.fill(store, count: 5, batch: 5, writer: writer, first: 100)
+        _ = try store.writer.write { db in try writer.checkpointIfDue(in: db, force: true) }
+        let trusted = try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer)
+        #expect(trusted.damage?.kind == .badCheckpoint)
+        #expect(trusted.damage?.sequence == 105)
+        let recorded = try JournalVerifier().verify(store.writer)
+        #expect(recorded.isIntact)
+        #expect(recorded.keyTrust == .recordedKeys)
+    }
+
+    @Test func eventsAfterTheLastCheckpointAreReportedAsUnsigned() throws {
+        let store = try Self.journal()
+        try Sample.fill(store, count: 3, batch: 3, writer: JournalWriter(key: nil), first: 100)
+        let verification = try JournalVerifier().verify(store.writer)
+        #expect(verification.isIntact)
+        #expect(verification.lastCheckpointSequence == 100)
+        #expect(verification.unsignedEvents == 3)
+    }
+
+    /// The event at `sequence` with the edit already applied, hashed as the journal would.
+    static func rehashed(_ db: Database, sequence: Int64, previousHash: Data?) throws -> JournalEvent {
+        let row = try #require(try Row.fetchOne(
+            db, sql: "SELECT * FROM journal_event WHERE seq = ?", arguments: [sequence]))
+        let event = NewJournalEvent(
+            type: JournalEventType(rawValue: row["type"]), doorId: row["door_id"], zoneId: row["zone_id"],
+            personId: row["person_id"], cardId: row["card_id"],
+            decision: (row["decision"] as String?).flatMap(JournalDecision.init(rawValue:)),
+            reason: row["reason"], actor: row["actor"], details: row["details"])
+        let previous: Data = previousHash ?? row["prev_hash"]
+        let time: Int64 = row["time_ms"]
+        let hash = CanonicalEventEncoding.hash(
+            previousHash: previous, sequence: sequence, timeMilliseconds: time, event: event)
+        return JournalEvent(
+            sequence: sequence, timeMilliseconds: time, event: event, previousHash: previous, hash: hash)
+    }
+}

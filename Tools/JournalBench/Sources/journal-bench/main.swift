@@ -1,0 +1,270 @@
+// journal-bench: measures the CardGate journal. See Tools/JournalBench/README.md.
+import AccessStore
+import Foundation
+import GRDB
+
+let usage = """
+    usage: journal-bench load   --db FILE --events N       bulk-load N events (one transaction per million)
+           journal-bench append --db FILE --writers W --events N   durable appends through EventJournal
+           journal-bench plain  --db FILE --events N       plain SQLite inserts, one durable transaction each
+           journal-bench verify --db FILE [--parallelism P] time a full verify
+           journal-bench query  --db FILE [--samples N]    p50/p99 of the two security queries
+    """
+
+func option(_ name: String) -> String? {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: "--" + name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+func seconds(_ start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+func fileSize(_ path: String) -> Int64 {
+    ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int64) ?? 0
+}
+
+enum Shape {
+    static let people = 2000
+    static let doors = 200
+    static let days: Int64 = 365
+    static let start: Int64 = 1_735_689_600_000  // 2025-01-01T00:00:00Z
+
+    static func event(_ index: Int, random: inout some RandomNumberGenerator) -> NewJournalEvent {
+        let door = Int.random(in: 0..<doors, using: &random)
+        if index % 50 == 49 {
+            return NewJournalEvent(
+                type: .doorStatus, doorId: "door-\(door)", zoneId: "zone-\(door % 20)",
+                details: #"{"state":"closed"}"#)
+        }
+        let person = Int.random(in: 0..<people, using: &random)
+        let denied = Int.random(in: 0..<20, using: &random) == 0
+        return NewJournalEvent(
+            type: .accessDecision, doorId: "door-\(door)", zoneId: "zone-\(door % 20)", personId: "person-\(person)",
+            cardId: "card-\(person)", decision: denied ? .deny : .grant,
+            reason: denied ? "outside_schedule" : "granted", details: #"{"assurance":"pki_cak","direction":"in"}"#)
+    }
+}
+
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Bulk loader: events spread evenly over a year, chain computed, a checkpoint every 1000 events.
+func load(path: String, events count: Int) throws {
+    let store = try AccessStore.open(at: path)
+    let key = JournalKey.generate()
+    var random = SplitMix(state: 42)
+    let step = Shape.days * 86_400_000 / Int64(count)
+    let begin = ContinuousClock.now
+    // Bulk load: indexes and triggers are dropped during the load and recreated (from their own SQL in
+    // the schema) afterwards, which sorts each index once instead of inserting into it ten million times.
+    let saved = try store.writer.write { db in
+        try Row.fetchAll(
+            db, sql: """
+                SELECT type, name, sql FROM sqlite_master
+                WHERE tbl_name = 'journal_event' AND type IN ('index', 'trigger') AND sql IS NOT NULL
+                """
+        ).map { (type: $0["type"] as String, name: $0["name"] as String, sql: $0["sql"] as String) }
+    }
+    try store.writer.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000")
+        for object in saved {
+            try db.execute(sql: "DROP \(object.type) \(object.name)")
+        }
+    }
+    let statement = """
+        INSERT INTO journal_event (seq, time_ms, type, door_id, zone_id, person_id, card_id, decision, reason,
+            actor, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    var previous = CanonicalEventEncoding.genesisHash
+    var sequence: Int64 = 0
+    while sequence < count {
+        let upper = min(Int64(count), sequence + 1_000_000)
+        try store.writer.write { db in
+            let insert = try db.cachedStatement(sql: statement)
+            while sequence < upper {
+                sequence += 1
+                let event = Shape.event(Int(sequence), random: &random)
+                let time = Shape.start + sequence * step
+                let hash = CanonicalEventEncoding.hash(
+                    previousHash: previous, sequence: sequence, timeMilliseconds: time, event: event)
+                try insert.execute(arguments: [
+                    sequence, time, event.type.rawValue, event.doorId, event.zoneId, event.personId, event.cardId,
+                    event.decision?.rawValue, event.reason, event.actor, event.details, previous, hash,
+                ])
+                previous = hash
+                if sequence % 1000 == 0 {
+                    let writer = JournalWriter(clock: .fixed(milliseconds: time), key: key)
+                    try writer.checkpointIfDue(in: db, force: true)
+                }
+            }
+        }
+        FileHandle.standardError.write(Data("\rloaded \(sequence)".utf8))
+    }
+    FileHandle.standardError.write(Data("\rloaded \(sequence); building indexes\n".utf8))
+    try store.writer.writeWithoutTransaction { db in
+        for object in saved {
+            try db.execute(sql: object.sql)
+        }
+        try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE); ANALYZE")
+    }
+    let elapsed = seconds(begin)
+    let size = fileSize(path)
+    print("""
+
+        loaded \(count) events in \(String(format: "%.1f", elapsed)) s; \
+        file \(size / 1_000_000) MB = \(String(format: "%.1f", Double(size) / Double(count) * 1e6 / 1e6)) MB \
+        per million events
+        """)
+    let keyPath = path + ".pub"
+    try key.publicKey.base64EncodedString().write(toFile: keyPath, atomically: true, encoding: .utf8)
+}
+
+func append(path: String, writers: Int, events count: Int) async throws {
+    try? FileManager.default.removeItem(atPath: path)
+    let store = try AccessStore.open(at: path)
+    if let pages = option("wal-autocheckpoint") {
+        try await store.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
+        }
+    }
+    let journal = EventJournal(store: store, key: .generate())
+    let perWriter = count / writers
+    let begin = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for writer in 0..<writers {
+            group.addTask {
+                var random = SplitMix(state: UInt64(writer))
+                for index in 0..<perWriter {
+                    _ = try await journal.append(Shape.event(index, random: &random))
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    let elapsed = seconds(begin)
+    let total = perWriter * writers
+    let stored = try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT max(seq) FROM journal_event") }
+    let commits = await journal.commits
+    print("""
+        append: \(writers) writers, \(total) events in \(String(format: "%.2f", elapsed)) s = \
+        \(String(format: "%.0f", Double(total) / elapsed)) events/s (\(stored ?? 0) stored, \(commits) commits, \
+        \(String(format: "%.1f", Double(total) / Double(max(1, commits)))) events per commit)
+        """)
+}
+
+/// The baseline: the same rows without hashing or grouping, one WAL + synchronous=FULL transaction each.
+func plain(path: String, events count: Int) throws {
+    try? FileManager.default.removeItem(atPath: path)
+    var configuration = Configuration()
+    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+    let pool = try DatabasePool(path: path, configuration: configuration)
+    try pool.write { db in
+        try db.execute(sql: """
+            CREATE TABLE event (seq INTEGER PRIMARY KEY, time_ms INTEGER, type TEXT, door_id TEXT, zone_id TEXT,
+                person_id TEXT, card_id TEXT, decision TEXT, reason TEXT, actor TEXT, details TEXT)
+            """)
+    }
+    var random = SplitMix(state: 7)
+    let begin = ContinuousClock.now
+    for index in 0..<count {
+        let event = Shape.event(index, random: &random)
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO event VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    Int64(index), event.type.rawValue, event.doorId, event.zoneId, event.personId, event.cardId,
+                    event.decision?.rawValue, event.reason, event.actor, event.details,
+                ])
+        }
+    }
+    let elapsed = seconds(begin)
+    print("""
+        plain SQLite: \(count) single-insert transactions in \(String(format: "%.2f", elapsed)) s = \
+        \(String(format: "%.0f", Double(count) / elapsed)) inserts/s
+        """)
+}
+
+func verify(path: String) throws {
+    let store = try AccessStore.open(at: path, options: .init(readOnly: true))
+    let keys = (try? String(contentsOfFile: path + ".pub", encoding: .utf8)).flatMap { Data(base64Encoded: $0) }
+    let begin = ContinuousClock.now
+    let parallelism = Int(option("parallelism") ?? "") ?? ProcessInfo.processInfo.activeProcessorCount
+    let result = try JournalVerifier(trustedKeys: keys.map { [$0] }, parallelism: parallelism).verify(store.writer)
+    let elapsed = seconds(begin)
+    print("""
+        verify (\(parallelism) ranges): \(result.isIntact ? "intact" : "DAMAGED \(result.damage?.description ?? "")"), \
+        \(result.eventsChecked) events, \(result.checkpointsChecked) checkpoints in \
+        \(String(format: "%.2f", elapsed)) s = \(String(format: "%.2f", Double(result.eventsChecked) / elapsed / 1e6)) \
+        M events/s
+        """)
+}
+
+func query(path: String, samples: Int) throws {
+    let store = try AccessStore.open(at: path, options: .init(readOnly: true))
+    var random = SplitMix(state: 99)
+    func measure(_ name: String, _ make: (inout SplitMix) -> JournalQuery) throws {
+        var times: [Double] = []
+        var returned = 0
+        for _ in 0..<samples {
+            let query = make(&random)
+            let begin = ContinuousClock.now
+            let page = try store.writer.read { db in try query.page(in: db) }
+            times.append(seconds(begin) * 1000)
+            returned += page.events.count
+        }
+        times.sort()
+        let p50 = times[times.count / 2]
+        let p99 = times[min(times.count - 1, times.count * 99 / 100)]
+        print("""
+            \(name): p50 \(String(format: "%.3f", p50)) ms, p99 \(String(format: "%.3f", p99)) ms, \
+            max \(String(format: "%.3f", times.last ?? 0)) ms (\(samples) queries, \
+            \(returned / samples) events on average)
+            """)
+    }
+    try measure("one person's last 50 events") { random in
+        JournalQuery(personId: "person-\(Int.random(in: 0..<Shape.people, using: &random))", limit: 50)
+    }
+    try measure("one door, one day (first page of 1000)") { random in
+        let day = Int64.random(in: 0..<Shape.days, using: &random)
+        let from = Shape.start + day * 86_400_000
+        return JournalQuery(
+            doorId: "door-\(Int.random(in: 0..<Shape.doors, using: &random))", fromMilliseconds: from,
+            toMilliseconds: from + 86_400_000, limit: 1000)
+    }
+    let plan = try store.writer.read { db in
+        try Row.fetchAll(
+            db, sql: "EXPLAIN QUERY PLAN SELECT * FROM journal_event WHERE door_id = ? AND seq >= ? AND seq <= ?"
+                + " ORDER BY seq DESC LIMIT 51", arguments: ["door-1", 1, 100])
+            .map { $0["detail"] as String? ?? "" }
+    }
+    print("door/day plan: \(plan.joined(separator: "; "))")
+}
+
+let command = CommandLine.arguments.dropFirst().first ?? ""
+guard let path = option("db") else {
+    print(usage)
+    exit(2)
+}
+switch command {
+case "load": try load(path: path, events: Int(option("events") ?? "") ?? 1_000_000)
+case "append":
+    try await append(
+        path: path, writers: Int(option("writers") ?? "") ?? 1, events: Int(option("events") ?? "") ?? 1000)
+case "plain": try plain(path: path, events: Int(option("events") ?? "") ?? 1000)
+case "verify": try verify(path: path)
+case "query": try query(path: path, samples: Int(option("samples") ?? "") ?? 1000)
+default:
+    print(usage)
+    exit(2)
+}
