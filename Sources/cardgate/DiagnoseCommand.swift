@@ -10,6 +10,18 @@ struct DiagnoseCommand: AsyncParsableCommand {
         subcommands: [DiagnoseAPDUCommand.self, DiagnoseInsertCommand.self])
 }
 
+/// The virtual reader a measurement serves its simulated card to.
+struct DiagnoseTarget: ParsableArguments {
+    @Option(help: "The virtual reader to use (its vpcd port serves the simulated card).")
+    var reader = "Virtual PCD 00 00"
+
+    func validate() throws {
+        guard VirtualReaders.port(forReader: reader) != nil else {
+            throw ValidationError("\"\(reader)\" is not one of the virtual readers of Hardware/pcscd")
+        }
+    }
+}
+
 /// Latency figures of a series of timed operations.
 struct LatencySummary: CustomStringConvertible {
     var samples: [Duration]
@@ -39,12 +51,12 @@ struct DiagnoseAPDUCommand: AsyncParsableCommand {
     @Option(help: "Round trips to time on each path.")
     var count = 1000
 
-    @Option(help: "The virtual reader used for the pcscd path.")
-    var reader = "Virtual PCD 00 00"
+    @OptionGroup var target: DiagnoseTarget
+
+    var reader: String { target.reader }
 
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive") }
-        guard VirtualReaders.port(forReader: reader) != nil else { throw ValidationError("unknown virtual reader") }
     }
 
     func run() async throws {
@@ -95,12 +107,12 @@ struct DiagnoseInsertCommand: AsyncParsableCommand {
     @Option(help: "Insertions to time.")
     var count = 20
 
-    @Option(help: "The virtual reader to use.")
-    var reader = "Virtual PCD 00 00"
+    @OptionGroup var target: DiagnoseTarget
+
+    var reader: String { target.reader }
 
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive") }
-        guard VirtualReaders.port(forReader: reader) != nil else { throw ValidationError("unknown virtual reader") }
     }
 
     func run() async throws {
