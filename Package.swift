@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "AccessPolicy", targets: ["AccessPolicy"]),
         .library(name: "SiteFile", targets: ["SiteFile"]),
         .library(name: "AccessStore", targets: ["AccessStore"]),
+        .library(name: "DoorAgent", targets: ["DoorAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,6 +49,7 @@ let package = Package(
             ]
         ),
         .target(name: "AccessPolicy"),
+        .target(name: "DoorAgent", dependencies: ["SmartCard", "PIV"]),
         .target(name: "SiteFile", dependencies: ["AccessPolicy", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "AccessStore",
@@ -61,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "cardgate",
             dependencies: [
-                "SmartCard", "CardSimulator", "PIV", "AccessPolicy", "SiteFile", "AccessStore",
+                "SmartCard", "CardSimulator", "PIV", "AccessPolicy", "SiteFile", "AccessStore", "DoorAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +75,7 @@ let package = Package(
             name: "AccessPolicyTests",
             dependencies: ["AccessPolicy", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
+        .testTarget(name: "DoorAgentTests", dependencies: ["DoorAgent", "CardSimulator", "PIV", "SmartCard"]),
         .testTarget(name: "SiteFileTests", dependencies: ["SiteFile", "AccessPolicy"]),
         .executableTarget(name: "JournalCrashChild", dependencies: ["AccessStore"], path: "Tests/JournalCrashChild"),
         .testTarget(name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy", "JournalCrashChild"]),

@@ -15,6 +15,7 @@ struct CardGateCommand: AsyncParsableCommand {
             HolidaysCommand.self,
             PolicyCommand.self,
             JournalCommand.self,
+            GateCommand.self,
             DiagnoseCommand.self,
         ]
     )
