@@ -89,18 +89,51 @@ public enum PKICAK {
 
 /// Card Authentication certificates already seen, keyed by the CHUID GUID, so a door reads the certificate
 /// from a card only on its first visit.
+///
+/// Bounded: when full, the least recently used tenth is evicted at once (so eviction costs amortise).
 public final class PIVCertificateCache: Sendable {
-    private let entries = Mutex<[UUID: PIVCertificateObject]>([:])
-
-    public init() {}
-
-    public func certificate(for guid: UUID) -> PIVCertificateObject? { entries.withLock { $0[guid] } }
-    public func store(_ certificate: PIVCertificateObject, for guid: UUID) {
-        entries.withLock { $0[guid] = certificate }
+    private struct Entry {
+        var certificate: PIVCertificateObject
+        var lastUse: UInt64
     }
+
+    private struct State {
+        var entries: [UUID: Entry] = [:]
+        var clock: UInt64 = 0
+    }
+
+    public let capacity: Int
+    private let state = Mutex(State())
+
+    public init(capacity: Int = 10_000) {
+        self.capacity = max(1, capacity)
+    }
+
+    public func certificate(for guid: UUID) -> PIVCertificateObject? {
+        state.withLock { state in
+            guard var entry = state.entries[guid] else { return nil }
+            state.clock += 1
+            entry.lastUse = state.clock
+            state.entries[guid] = entry
+            return entry.certificate
+        }
+    }
+
+    public func store(_ certificate: PIVCertificateObject, for guid: UUID) {
+        state.withLock { state in
+            state.clock += 1
+            if state.entries[guid] == nil && state.entries.count >= capacity {
+                let evict = max(1, capacity / 10)
+                let oldest = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(evict)
+                for (key, _) in oldest { state.entries[key] = nil }
+            }
+            state.entries[guid] = Entry(certificate: certificate, lastUse: state.clock)
+        }
+    }
+
     /// Forgets a GUID (for example after its signature failed with the cached certificate).
-    public func remove(_ guid: UUID) { entries.withLock { $0[guid] = nil } }
-    public var count: Int { entries.withLock { $0.count } }
+    public func remove(_ guid: UUID) { state.withLock { $0.entries[guid] = nil } }
+    public var count: Int { state.withLock { $0.entries.count } }
 }
 
 /// What a door learns from one PKI-CAK exchange with a card.

@@ -230,3 +230,20 @@ struct DoorAgentTests {
         #expect(Base64URL.decode("") == [])
     }
 }
+
+@Suite("Certificate cache")
+struct CertificateCacheTests {
+    @Test("the cache keeps at most its capacity and evicts the least recently used")
+    func bounded() async throws {
+        let (_, issued) = try await DoorAgentTests.issuedCard()
+        let certificate = try #require(issued.certificates[.cardAuthentication])
+        let cache = PIVCertificateCache(capacity: 10)
+        let guids = (0..<10).map { _ in UUID() }
+        for guid in guids { cache.store(certificate, for: guid) }
+        #expect(cache.certificate(for: guids[0]) != nil)
+        cache.store(certificate, for: UUID())
+        #expect(cache.count == 10)
+        #expect(cache.certificate(for: guids[0]) != nil)
+        #expect(cache.certificate(for: guids[1]) == nil)
+    }
+}
