@@ -108,7 +108,8 @@ public final class ChallengeIssuer: Sendable {
             if let entry = state.outstanding.removeValue(forKey: key) {
                 state.release(doorId: entry.doorId)
                 let expired = now >= entry.expiresAt
-                state.remember(key, as: expired ? .expired : .used, now: now, configuration: limits)
+                state.remember(key, as: expired ? .expired : .used, until: entry.expiresAt + limits.timeToLive,
+                    configuration: limits)
                 if entry.doorId != doorId { return .otherDoor }
                 return expired ? .expired : nil
             }
@@ -129,6 +130,11 @@ public final class ChallengeIssuer: Sendable {
             state.sweep(now: now, configuration: limits)
             return state.outstanding.count
         }
+    }
+
+    /// The lengths of the internal queues (for tests of the memory bound).
+    var queueLengths: (issueOrder: Int, spentOrder: Int) {
+        state.withLock { ($0.issueOrder.count, $0.spentOrder.count) }
     }
 
     /// The number of spent or expired challenges remembered (for tests of the memory bound).
@@ -183,7 +189,9 @@ extension ChallengeIssuer {
         /// Issued challenges in issue order (so in expiry order while the clock moves forward).
         var issueOrder = FIFO<(ChallengeKey, Date)>()
         var spent: [ChallengeKey: Spent] = [:]
-        /// Remembered challenges in the order they were spent, with the time they may be forgotten.
+        /// Remembered challenges in the order they were spent, with the time they may be forgotten (roughly
+        /// ascending: a challenge spent later may have been issued earlier, which delays forgetting by at most one
+        /// time-to-live; the count cap holds regardless).
         var spentOrder = FIFO<(ChallengeKey, Date)>()
 
         /// Drops consumed challenges from the issue order once they are most of it, so that its length stays
@@ -198,13 +206,15 @@ extension ChallengeIssuer {
             perDoor[doorId] = remaining > 0 ? remaining : nil
         }
 
-        mutating func remember(_ key: ChallengeKey, as kind: Spent, now: Date, configuration: Configuration) {
+        /// Remembers a spent or expired challenge until `forgetAt` (one time-to-live after its expiry), within the
+        /// configured count.
+        mutating func remember(_ key: ChallengeKey, as kind: Spent, until forgetAt: Date, configuration: Configuration) {
             guard configuration.rememberedSpent > 0 else { return }
             while spent.count >= configuration.rememberedSpent, let (oldest, _) = spentOrder.popFirst() {
                 spent[oldest] = nil
             }
             spent[key] = kind
-            spentOrder.append((key, now.addingTimeInterval(configuration.timeToLive)))
+            spentOrder.append((key, forgetAt))
         }
 
         /// Moves expired challenges to the remembered set and forgets remembered ones past their time.
@@ -213,7 +223,8 @@ extension ChallengeIssuer {
                 _ = issueOrder.popFirst()
                 if let entry = outstanding.removeValue(forKey: key) {
                     release(doorId: entry.doorId)
-                    remember(key, as: .expired, now: now, configuration: configuration)
+                    let forgetAt = expiresAt + configuration.timeToLive
+                    if forgetAt > now { remember(key, as: .expired, until: forgetAt, configuration: configuration) }
                 }
             }
             while let (key, forgetAt) = spentOrder.first, forgetAt <= now {
