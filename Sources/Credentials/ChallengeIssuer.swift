@@ -64,8 +64,10 @@ public final class ChallengeIssuer: Sendable {
     /// Issues a challenge for `doorId` at `now`.
     public func issue(doorId: String, at now: Date) throws(ChallengeIssueError) -> Issued {
         var generator = SystemRandomNumberGenerator()
-        let words = (generator.next() as UInt64, generator.next() as UInt64, generator.next() as UInt64,
-            generator.next() as UInt64)
+        let words = (
+            generator.next() as UInt64, generator.next() as UInt64, generator.next() as UInt64,
+            generator.next() as UInt64
+        )
         let key = ChallengeKey(words: words)
         let expiresAt = now.addingTimeInterval(configuration.timeToLive)
         let limits = configuration
@@ -83,7 +85,8 @@ public final class ChallengeIssuer: Sendable {
         }
         if let outcome { throw outcome }
         let bytes = key.bytes
-        return Issued(text: WireBase64.encode(bytes, alphabet: .url), bytes: bytes, doorId: doorId,
+        return Issued(
+            text: WireBase64.encode(bytes, alphabet: .url), bytes: bytes, doorId: doorId,
             expiresAt: expiresAt)
     }
 
@@ -108,7 +111,8 @@ public final class ChallengeIssuer: Sendable {
             if let entry = state.outstanding.removeValue(forKey: key) {
                 state.release(doorId: entry.doorId)
                 let expired = now >= entry.expiresAt
-                state.remember(key, as: expired ? .expired : .used, until: entry.expiresAt + limits.timeToLive,
+                state.remember(
+                    key, as: expired ? .expired : .used, until: entry.expiresAt + limits.timeToLive,
                     configuration: limits)
                 if entry.doorId != doorId { return .otherDoor }
                 return expired ? .expired : nil
@@ -208,7 +212,9 @@ extension ChallengeIssuer {
 
         /// Remembers a spent or expired challenge until `forgetAt` (one time-to-live after its expiry), within the
         /// configured count.
-        mutating func remember(_ key: ChallengeKey, as kind: Spent, until forgetAt: Date, configuration: Configuration) {
+        mutating func remember(
+            _ key: ChallengeKey, as kind: Spent, until forgetAt: Date, configuration: Configuration
+        ) {
             guard configuration.rememberedSpent > 0 else { return }
             while spent.count >= configuration.rememberedSpent, let (oldest, _) = spentOrder.popFirst() {
                 spent[oldest] = nil

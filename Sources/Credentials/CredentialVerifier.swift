@@ -80,7 +80,8 @@ public final class CredentialVerifier: Sendable {
     public func verify(_ tap: CardTap, doorId: String, at time: Date) async -> CredentialVerification {
         switch tap {
         case .piv(let certificate, let challenge, let signature):
-            await verifyPIV(certificate: .success(certificate), challenge: challenge, signature: .success(signature),
+            await verifyPIV(
+                certificate: .success(certificate), challenge: challenge, signature: .success(signature),
                 doorId: doorId, at: time)
         case .uid(let uid):
             verifyUID(uid, doorId: doorId)
@@ -125,8 +126,10 @@ public final class CredentialVerifier: Sendable {
         if case .failure(let failure) = SignatureVerifier.verify(signatureBytes, over: challengeBytes, with: card.key) {
             return deny(.signature(failure))
         }
-        return .verified(VerifiedCredential(key: card.credentialKey, guid: card.guid, assurance: .pkiCak,
-            validUntil: card.validUntil))
+        return .verified(
+            VerifiedCredential(
+                key: card.credentialKey, guid: card.guid, assurance: .pkiCak,
+                validUntil: card.validUntil))
     }
 
     /// The cached validation of `der` if it still holds at `time`, else a fresh path validation (cached on
@@ -160,7 +163,8 @@ public final class CredentialVerifier: Sendable {
             guard let key = CredentialKey.piv(fingerprintHex: fingerprint),
                 let validFrom = chain.map(\.notValidBefore).max(), let validUntil = chain.map(\.notValidAfter).min()
             else { return .failure(.chainRejected("empty chain")) }
-            let card = ValidatedCard(credentialKey: key, guid: parsed.guid, key: parsed.publicKey,
+            let card = ValidatedCard(
+                credentialKey: key, guid: parsed.guid, key: parsed.publicKey,
                 validFrom: validFrom, validUntil: validUntil, trustIdentity: store.identity)
             cache.withLock { $0.set(card, for: fingerprint) }
             return .success(card)

@@ -126,7 +126,8 @@ public struct TrustStore: Sendable {
         }
         let enforced = RFC5280Policy().verifyingCriticalExtensions
         if let unknown = authority.extensions.first(where: { $0.critical && !enforced.contains($0.oid) }) {
-            throw .notAnAuthority("\(authority.subject) has critical extension \(unknown.oid) CardGate does not enforce")
+            throw .notAnAuthority(
+                "\(authority.subject) has critical extension \(unknown.oid) that CardGate does not enforce")
         }
     }
 

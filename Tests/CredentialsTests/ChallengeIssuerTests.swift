@@ -22,12 +22,14 @@ struct ChallengeIssuerTests {
         #expect(issuer.outstandingCount(at: start) == 1)
     }
 
-    @Test("refusals are typed", arguments: [
-        ("expired", 10.0, "a", ChallengeFailure.expired),
-        ("expired a while ago", 15.0, "a", .expired),
-        ("forgotten", 1_000.0, "a", .unknown),
-        ("other door", 1.0, "b", .otherDoor),
-    ])
+    @Test(
+        "refusals are typed",
+        arguments: [
+            ("expired", 10.0, "a", ChallengeFailure.expired),
+            ("expired a while ago", 15.0, "a", .expired),
+            ("forgotten", 1_000.0, "a", .unknown),
+            ("other door", 1.0, "b", .otherDoor),
+        ])
     func refusals(label: String, after: TimeInterval, door: String, expected: ChallengeFailure) throws {
         let issuer = ChallengeIssuer()
         let issued = try issuer.issue(doorId: "a", at: start)
@@ -37,10 +39,12 @@ struct ChallengeIssuerTests {
         #expect(again != .success(issued.bytes))
     }
 
-    @Test("malformed and unknown challenges", arguments: [
-        "", "short", String(repeating: "A", count: 44), String(repeating: "A", count: 42) + "B",
-        String(repeating: "=", count: 43), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-    ])
+    @Test(
+        "malformed and unknown challenges",
+        arguments: [
+            "", "short", String(repeating: "A", count: 44), String(repeating: "A", count: 42) + "B",
+            String(repeating: "=", count: 43), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        ])
     func malformed(text: String) {
         let issuer = ChallengeIssuer()
         guard case .failure(.malformed) = issuer.consume(text, doorId: "a", at: start) else {

@@ -21,7 +21,9 @@ struct CredentialFuzzTests {
         let stale = try keys.map { try $0.sign(Array("stale".utf8)) }
         var random = SplitMix64(seed: 0x00C0_FFEE)
         var counts: [String: Int] = [:]
-        let allowed: Set<DecisionReason> = [.challengeInvalid, .certificateInvalid, .signatureInvalid, .unknownCredential]
+        let allowed: Set<DecisionReason> = [
+            .challengeInvalid, .certificateInvalid, .signatureInvalid, .unknownCredential,
+        ]
 
         for iteration in 0..<Self.iterations {
             let needsSignature = [3, 7, 9].contains(iteration % 10)
@@ -38,37 +40,45 @@ struct CredentialFuzzTests {
             defer { _ = harness.issuer.consume(challenge.text, doorId: TestPKI.door, at: TestPKI.now) }
             switch iteration % 10 {
             case 0:
-                credential = .piv(certificate: TestPKI.base64(Self.randomBytes(&random, upTo: 600)),
+                credential = .piv(
+                    certificate: TestPKI.base64(Self.randomBytes(&random, upTo: 600)),
                     challenge: challenge.text, signature: TestPKI.base64(signature))
             case 1, 2:
                 let mutated = Self.mutate(certificate, &random)
                 tampered = mutated != certificate
-                credential = .piv(certificate: TestPKI.base64(mutated), challenge: challenge.text,
+                credential = .piv(
+                    certificate: TestPKI.base64(mutated), challenge: challenge.text,
                     signature: TestPKI.base64(signature))
             case 3:
                 let mutated = Self.mutate(signature, &random)
                 tampered = mutated != signature
-                credential = .piv(certificate: TestPKI.base64(certificate), challenge: challenge.text,
+                credential = .piv(
+                    certificate: TestPKI.base64(certificate), challenge: challenge.text,
                     signature: TestPKI.base64(mutated))
             case 4:
                 let mutated = Self.mutateText(challenge.text, &random)
                 tampered = mutated != challenge.text
-                credential = .piv(certificate: TestPKI.base64(certificate), challenge: mutated,
+                credential = .piv(
+                    certificate: TestPKI.base64(certificate), challenge: mutated,
                     signature: TestPKI.base64(signature))
             case 5:
-                credential = .piv(certificate: Self.randomText(&random), challenge: Self.randomText(&random),
+                credential = .piv(
+                    certificate: Self.randomText(&random), challenge: Self.randomText(&random),
                     signature: Self.randomText(&random))
             case 6:
                 credential = .uid(Self.randomText(&random, alphabet: "0123456789abcdefABCDEF:- xz"))
             case 8:
-                credential = .piv(certificate: TestPKI.base64(certificate), challenge: challenge.text,
+                credential = .piv(
+                    certificate: TestPKI.base64(certificate), challenge: challenge.text,
                     signature: TestPKI.base64(Self.randomBytes(&random, upTo: 300)))
             case 9:
                 tampered = false
-                credential = .piv(certificate: TestPKI.base64(certificate), challenge: challenge.text,
+                credential = .piv(
+                    certificate: TestPKI.base64(certificate), challenge: challenge.text,
                     signature: TestPKI.base64(signature))
             default:
-                let bytesOnly = CardTap.piv(certificate: Self.mutate(certificate, &random), challenge: challenge.text,
+                let bytesOnly = CardTap.piv(
+                    certificate: Self.mutate(certificate, &random), challenge: challenge.text,
                     signature: Self.mutate(signature, &random))
                 let outcome = await harness.verifier.verify(bytesOnly, doorId: TestPKI.door, at: TestPKI.now)
                 counts[Self.label(outcome), default: 0] += 1
@@ -93,9 +103,10 @@ struct CredentialFuzzTests {
         }
         #expect(counts.values.reduce(0, +) == Self.iterations)
         // Every kind of outcome was reached, so the fuzzer got past each check.
-        for reason in ["challenge_invalid", "certificate_invalid", "signature_invalid", "unknown_credential",
-            "verified"]
-        {
+        for reason in [
+            "challenge_invalid", "certificate_invalid", "signature_invalid", "unknown_credential",
+            "verified",
+        ] {
             #expect(counts[reason, default: 0] > 0, "no \(reason) in \(counts)")
         }
         #expect(harness.verifier.cachedCount <= 4_096)

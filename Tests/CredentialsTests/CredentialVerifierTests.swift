@@ -22,7 +22,8 @@ struct VerifierHarness {
         certificate: [UInt8], key: TestKey, door: String = TestPKI.door, at time: Date = TestPKI.now
     ) throws -> WireCredential {
         let challenge = try issuer.issue(doorId: door, at: time)
-        return .piv(certificate: TestPKI.base64(certificate), challenge: challenge.text,
+        return .piv(
+            certificate: TestPKI.base64(certificate), challenge: challenge.text,
             signature: TestPKI.base64(try key.sign(challenge.bytes)))
     }
 
@@ -67,13 +68,15 @@ struct CredentialVerifierTests {
         #expect(try #require(outcome.credential).guid == nil)
     }
 
-    @Test("GUID URNs", arguments: [
-        ("urn:uuid:3f2504e0-4f89-11d3-9a0c-0305e82c3301", "3F2504E04F8911D39A0C0305E82C3301"),
-        ("URN:UUID:3F2504E0-4F89-11D3-9A0C-0305E82C3301", "3F2504E04F8911D39A0C0305E82C3301"),
-        ("urn:uuid:3f2504e04f8911d39a0c0305e82c3301", nil), ("urn:uuid:3f2504e0-4f89-11d3-9a0c-0305e82c330", nil),
-        ("urn:uuid:3f2504e0_4f89-11d3-9a0c-0305e82c3301", nil), ("https://example.org/", nil),
-        ("urn:uuid:3g2504e0-4f89-11d3-9a0c-0305e82c3301", nil),
-    ] as [(String, String?)])
+    @Test(
+        "GUID URNs",
+        arguments: [
+            ("urn:uuid:3f2504e0-4f89-11d3-9a0c-0305e82c3301", "3F2504E04F8911D39A0C0305E82C3301"),
+            ("URN:UUID:3F2504E0-4F89-11D3-9A0C-0305E82C3301", "3F2504E04F8911D39A0C0305E82C3301"),
+            ("urn:uuid:3f2504e04f8911d39a0c0305e82c3301", nil), ("urn:uuid:3f2504e0-4f89-11d3-9a0c-0305e82c330", nil),
+            ("urn:uuid:3f2504e0_4f89-11d3-9a0c-0305e82c3301", nil), ("https://example.org/", nil),
+            ("urn:uuid:3g2504e0-4f89-11d3-9a0c-0305e82c3301", nil),
+        ] as [(String, String?)])
     func guidURNs(uri: String, expected: String?) {
         #expect(CardCertificate.guid(fromURN: uri) == expected)
     }
@@ -99,38 +102,55 @@ struct CredentialVerifierTests {
             (try harness.tap(certificate: certificate, key: key, door: "door-b"), TestPKI.door, TestPKI.now)
         },
         BadTap(name: "malformed challenge", reason: .challengeInvalid) { harness, certificate, key in
-            (.piv(certificate: TestPKI.base64(certificate), challenge: "not-a-challenge!", signature: "AAAA"),
-                TestPKI.door, TestPKI.now)
+            (
+                .piv(certificate: TestPKI.base64(certificate), challenge: "not-a-challenge!", signature: "AAAA"),
+                TestPKI.door, TestPKI.now
+            )
         },
         BadTap(name: "unknown challenge", reason: .challengeInvalid) { harness, certificate, key in
             let bytes = [UInt8](repeating: 9, count: 32)
-            return (.piv(certificate: TestPKI.base64(certificate), challenge: WireBase64.encode(bytes, alphabet: .url),
-                signature: TestPKI.base64(try key.sign(bytes))), TestPKI.door, TestPKI.now)
+            return (
+                .piv(
+                    certificate: TestPKI.base64(certificate), challenge: WireBase64.encode(bytes, alphabet: .url),
+                    signature: TestPKI.base64(try key.sign(bytes))), TestPKI.door, TestPKI.now
+            )
         },
         BadTap(name: "bad signature", reason: .signatureInvalid) { harness, certificate, key in
             let challenge = try harness.issuer.issue(doorId: TestPKI.door, at: TestPKI.now)
             var signature = try key.sign(challenge.bytes)
             signature[signature.count - 3] ^= 0x01
-            return (.piv(certificate: TestPKI.base64(certificate), challenge: challenge.text,
-                signature: TestPKI.base64(signature)), TestPKI.door, TestPKI.now)
+            return (
+                .piv(
+                    certificate: TestPKI.base64(certificate), challenge: challenge.text,
+                    signature: TestPKI.base64(signature)), TestPKI.door, TestPKI.now
+            )
         },
         BadTap(name: "signature over another challenge", reason: .signatureInvalid) { harness, certificate, key in
             let challenge = try harness.issuer.issue(doorId: TestPKI.door, at: TestPKI.now)
-            return (.piv(certificate: TestPKI.base64(certificate), challenge: challenge.text,
-                signature: TestPKI.base64(try key.sign(Array(challenge.bytes.reversed())))), TestPKI.door, TestPKI.now)
+            return (
+                .piv(
+                    certificate: TestPKI.base64(certificate), challenge: challenge.text,
+                    signature: TestPKI.base64(try key.sign(Array(challenge.bytes.reversed())))), TestPKI.door,
+                TestPKI.now
+            )
         },
         BadTap(name: "cloned card: same certificate, another key", reason: .signatureInvalid) { h, certificate, _ in
             (try h.tap(certificate: certificate, key: .newP256()), TestPKI.door, TestPKI.now)
         },
         BadTap(name: "garbage signature base64", reason: .signatureInvalid) { harness, certificate, _ in
             let challenge = try harness.issuer.issue(doorId: TestPKI.door, at: TestPKI.now)
-            return (.piv(certificate: TestPKI.base64(certificate), challenge: challenge.text, signature: "%%%"),
-                TestPKI.door, TestPKI.now)
+            return (
+                .piv(certificate: TestPKI.base64(certificate), challenge: challenge.text, signature: "%%%"),
+                TestPKI.door, TestPKI.now
+            )
         },
         BadTap(name: "empty-ish DER signature", reason: .signatureInvalid) { harness, certificate, _ in
             let challenge = try harness.issuer.issue(doorId: TestPKI.door, at: TestPKI.now)
-            return (.piv(certificate: TestPKI.base64(certificate), challenge: challenge.text,
-                signature: TestPKI.base64([0x30, 0x00])), TestPKI.door, TestPKI.now)
+            return (
+                .piv(
+                    certificate: TestPKI.base64(certificate), challenge: challenge.text,
+                    signature: TestPKI.base64([0x30, 0x00])), TestPKI.door, TestPKI.now
+            )
         },
         BadTap(name: "certificate from another CA", reason: .certificateInvalid) { harness, _, key in
             let foreign = try TestAuthority.make(name: "Other CA").issueCard(key: key)
@@ -150,8 +170,11 @@ struct CredentialVerifierTests {
         },
         BadTap(name: "garbage certificate base64", reason: .certificateInvalid) { harness, _, key in
             let challenge = try harness.issuer.issue(doorId: TestPKI.door, at: TestPKI.now)
-            return (.piv(certificate: "MII=garbage", challenge: challenge.text,
-                signature: TestPKI.base64(try key.sign(challenge.bytes))), TestPKI.door, TestPKI.now)
+            return (
+                .piv(
+                    certificate: "MII=garbage", challenge: challenge.text,
+                    signature: TestPKI.base64(try key.sign(challenge.bytes))), TestPKI.door, TestPKI.now
+            )
         },
         BadTap(name: "bytes that are not a certificate", reason: .certificateInvalid) { harness, _, key in
             (try harness.tap(certificate: Array("definitely not DER".utf8), key: key), TestPKI.door, TestPKI.now)
@@ -160,8 +183,10 @@ struct CredentialVerifierTests {
             (try harness.tap(certificate: certificate + [0x00], key: key), TestPKI.door, TestPKI.now)
         },
         BadTap(name: "the CA certificate itself", reason: .certificateInvalid) { harness, _, _ in
-            (try harness.tap(certificate: TestPKI.der(harness.authority.certificate), key: harness.authority.key),
-                TestPKI.door, TestPKI.now)
+            (
+                try harness.tap(certificate: TestPKI.der(harness.authority.certificate), key: harness.authority.key),
+                TestPKI.door, TestPKI.now
+            )
         },
     ]
 
@@ -187,7 +212,8 @@ struct CredentialVerifierTests {
         let challenge = try harness.issuer.issue(doorId: TestPKI.door, at: TestPKI.now)
         let broken = WireCredential.piv(certificate: "!!", challenge: challenge.text, signature: "!!")
         #expect(await harness.verify(broken).denial?.decision.reason == .certificateInvalid)
-        let good = WireCredential.piv(certificate: TestPKI.base64(certificate), challenge: challenge.text,
+        let good = WireCredential.piv(
+            certificate: TestPKI.base64(certificate), challenge: challenge.text,
             signature: TestPKI.base64(try key.sign(challenge.bytes)))
         let replay = await harness.verify(good)
         #expect(replay.denial?.failure == .challenge(.reused))
@@ -211,8 +237,11 @@ struct CredentialVerifierTests {
         let lower = await harness.verify(.uid("04a1b2c3d4e5f6"))
         let upper = await harness.verify(.uid("04A1B2C3D4E5F6"))
         #expect(lower == upper)
-        #expect(lower.credential == VerifiedCredential(key: try #require(CredentialKey.uid(hex: "04A1B2C3D4E5F6")),
-            assurance: .uid))
+        #expect(
+            lower.credential
+                == VerifiedCredential(
+                    key: try #require(CredentialKey.uid(hex: "04A1B2C3D4E5F6")),
+                    assurance: .uid))
         let decoded = await harness.verifier.verify(CardTap.uid("04a1b2c3"), doorId: TestPKI.door, at: TestPKI.now)
         #expect(decoded.credential?.key.hex == "04A1B2C3")
         let bad = await harness.verify(.uid("04:A1"))

@@ -71,8 +71,10 @@ struct TestAuthority: Sendable {
             CommonName(name)
         }
         var extensions = Certificate.Extensions()
-        try extensions.append(Certificate.Extension(BasicConstraints.isCertificateAuthority(maxPathLength: 0),
-            critical: true))
+        try extensions.append(
+            Certificate.Extension(
+                BasicConstraints.isCertificateAuthority(maxPathLength: 0),
+                critical: true))
         if let keyUsage { try extensions.append(Certificate.Extension(keyUsage, critical: true)) }
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key.publicKey,
@@ -98,8 +100,10 @@ struct TestAuthority: Sendable {
         }
         var extensions = Certificate.Extensions()
         if certificateAuthority {
-            try extensions.append(Certificate.Extension(BasicConstraints.isCertificateAuthority(maxPathLength: nil),
-                critical: true))
+            try extensions.append(
+                Certificate.Extension(
+                    BasicConstraints.isCertificateAuthority(maxPathLength: nil),
+                    critical: true))
         }
         if let keyUsage { try extensions.append(Certificate.Extension(keyUsage, critical: true)) }
         if let guid {
@@ -133,4 +137,3 @@ enum TestPKI {
 
     static func base64(_ bytes: [UInt8]) -> String { WireBase64.encode(bytes, alphabet: .standard) }
 }
-

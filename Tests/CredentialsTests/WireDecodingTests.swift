@@ -19,19 +19,23 @@ struct WireDecodingTests {
         }
     }
 
-    @Test("standard base64 is strict", arguments: [
-        ("", nil), ("AQID", [1, 2, 3]), ("AQ==", [1]), ("AQI=", [1, 2]),
-        ("AQ", nil), ("AQ=", nil), ("AQ===", nil), ("A===", nil), ("AR==", nil), ("AQJ=", nil),
-        ("AQ I=", nil), ("AQID\n", nil), ("-_8=", nil), ("AQ=I", nil), ("====", nil),
-    ] as [(String, [UInt8]?)])
+    @Test(
+        "standard base64 is strict",
+        arguments: [
+            ("", nil), ("AQID", [1, 2, 3]), ("AQ==", [1]), ("AQI=", [1, 2]),
+            ("AQ", nil), ("AQ=", nil), ("AQ===", nil), ("A===", nil), ("AR==", nil), ("AQJ=", nil),
+            ("AQ I=", nil), ("AQID\n", nil), ("-_8=", nil), ("AQ=I", nil), ("====", nil),
+        ] as [(String, [UInt8]?)])
     func standardStrict(text: String, expected: [UInt8]?) {
         #expect(WireBase64.decode(text, alphabet: .standard) == expected)
     }
 
-    @Test("base64url is strict", arguments: [
-        ("AQID", [1, 2, 3]), ("AQ", [1]), ("AQI", [1, 2]), ("-_8", [0xFB, 0xFF]),
-        ("AQ==", nil), ("A", nil), ("AR", nil), ("AQJ", nil), ("+/8", nil), ("AQ I", nil),
-    ] as [(String, [UInt8]?)])
+    @Test(
+        "base64url is strict",
+        arguments: [
+            ("AQID", [1, 2, 3]), ("AQ", [1]), ("AQI", [1, 2]), ("-_8", [0xFB, 0xFF]),
+            ("AQ==", nil), ("A", nil), ("AR", nil), ("AQJ", nil), ("+/8", nil), ("AQ I", nil),
+        ] as [(String, [UInt8]?)])
     func urlStrict(text: String, expected: [UInt8]?) {
         #expect(WireBase64.decode(text, alphabet: .url) == expected)
     }
@@ -53,10 +57,12 @@ struct WireDecodingTests {
         }
     }
 
-    @Test("UID hex in either case normalises to uppercase", arguments: [
-        ("04a1b2c3", "04A1B2C3"), ("04A1B2C3D4E5F6", "04A1B2C3D4E5F6"), ("0aBcDeF0", "0ABCDEF0"),
-        ("00112233445566778899", "00112233445566778899"),
-    ])
+    @Test(
+        "UID hex in either case normalises to uppercase",
+        arguments: [
+            ("04a1b2c3", "04A1B2C3"), ("04A1B2C3D4E5F6", "04A1B2C3D4E5F6"), ("0aBcDeF0", "0ABCDEF0"),
+            ("00112233445566778899", "00112233445566778899"),
+        ])
     func uidNormalised(text: String, expected: String) throws {
         let key = try WireDecoding.uid(text)
         #expect(key.hex == expected)
@@ -64,11 +70,13 @@ struct WireDecodingTests {
         #expect(key == CredentialKey.uid(hex: expected))
     }
 
-    @Test("malformed UIDs are refused", arguments: [
-        ("", WireDecodingError.Problem.empty), ("04A", .invalidHex), ("04:A1", .invalidHex), ("04 a1", .invalidHex),
-        ("zz", .invalidHex), ("0011223344556677889900", .wrongLength(expected: 1...10, actual: 11)),
-        (String(repeating: "0", count: 66), .tooLong(limit: 64)),
-    ])
+    @Test(
+        "malformed UIDs are refused",
+        arguments: [
+            ("", WireDecodingError.Problem.empty), ("04A", .invalidHex), ("04:A1", .invalidHex), ("04 a1", .invalidHex),
+            ("zz", .invalidHex), ("0011223344556677889900", .wrongLength(expected: 1...10, actual: 11)),
+            (String(repeating: "0", count: 66), .tooLong(limit: 64)),
+        ])
     func uidRefused(text: String, problem: WireDecodingError.Problem) {
         #expect(throws: WireDecodingError(field: .uid, problem: problem)) { try WireDecoding.uid(text) }
     }
