@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SiteFile", targets: ["SiteFile"]),
         .library(name: "AccessStore", targets: ["AccessStore"]),
         .library(name: "DoorAgent", targets: ["DoorAgent"]),
+        .library(name: "Credentials", targets: ["Credentials"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,7 +50,7 @@ let package = Package(
             ]
         ),
         .target(name: "AccessPolicy"),
-        .target(name: "DoorAgent", dependencies: ["SmartCard", "PIV"]),
+        .target(name: "DoorAgent", dependencies: ["SmartCard", "PIV", "Credentials"]),
         .target(name: "SiteFile", dependencies: ["AccessPolicy", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "AccessStore",
@@ -58,6 +59,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "Credentials",
+            dependencies: [
+                "AccessPolicy",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
         .executableTarget(
@@ -75,10 +86,20 @@ let package = Package(
             name: "AccessPolicyTests",
             dependencies: ["AccessPolicy", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "DoorAgentTests", dependencies: ["DoorAgent", "CardSimulator", "PIV", "SmartCard"]),
+        .testTarget(name: "DoorAgentTests", dependencies: ["DoorAgent", "Credentials", "CardSimulator", "PIV", "SmartCard"]),
         .testTarget(name: "SiteFileTests", dependencies: ["SiteFile", "AccessPolicy"]),
         .executableTarget(name: "JournalCrashChild", dependencies: ["AccessStore"], path: "Tests/JournalCrashChild"),
         .testTarget(name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy", "JournalCrashChild"]),
+        .testTarget(
+            name: "CredentialsTests",
+            dependencies: [
+                "Credentials", "AccessPolicy",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import Credentials
 import Foundation
 
 /// Who decides at a door: the daemon in-process for its own doors, or the daemon over HTTP for a remote gate
@@ -22,7 +23,7 @@ public struct IssuedChallenge: Sendable, Hashable, Codable {
     }
 
     /// The challenge bytes the card signs.
-    public var bytes: [UInt8]? { Base64URL.decode(challenge) }
+    public var bytes: [UInt8]? { WireBase64.decode(challenge, alphabet: .url) }
 }
 
 /// What a door reader learned from a card, in the wire encodings of the API.
@@ -59,9 +60,9 @@ extension TapRequest: Encodable {
         switch credential {
         case .piv(let certificate, let challenge, let signature):
             try credentialContainer.encode("piv", forKey: .type)
-            try credentialContainer.encode(Data(certificate).base64EncodedString(), forKey: .certificate)
+            try credentialContainer.encode(WireBase64.encode(certificate, alphabet: .standard), forKey: .certificate)
             try credentialContainer.encode(challenge, forKey: .challenge)
-            try credentialContainer.encode(Data(signature).base64EncodedString(), forKey: .signature)
+            try credentialContainer.encode(WireBase64.encode(signature, alphabet: .standard), forKey: .signature)
         case .uid(let uid):
             try credentialContainer.encode("uid", forKey: .type)
             try credentialContainer.encode(uid.map { String(format: "%02X", $0) }.joined(), forKey: .uid)
@@ -92,25 +93,4 @@ public struct AccessAnswer: Sendable, Hashable, Codable {
     }
 
     public var isGrant: Bool { decision == .grant }
-}
-
-/// base64url without padding (RFC 4648 §5), as the API encodes challenges.
-public enum Base64URL {
-    public static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    /// Decodes strictly: only the base64url alphabet, no padding, no whitespace.
-    public static func decode(_ text: String) -> [UInt8]? {
-        guard text.utf8.allSatisfy({ byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x2D || byte == 0x5F
-        }) else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard standard.count % 4 != 1 else { return nil }
-        standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
-        return Data(base64Encoded: standard).map { [UInt8]($0) }
-    }
 }
