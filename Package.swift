@@ -86,7 +86,8 @@ let package = Package(
             name: "AccessPolicyTests",
             dependencies: ["AccessPolicy", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "DoorAgentTests", dependencies: ["DoorAgent", "Credentials", "CardSimulator", "PIV", "SmartCard"]),
+        .testTarget(
+            name: "DoorAgentTests", dependencies: ["DoorAgent", "Credentials", "CardSimulator", "PIV", "SmartCard"]),
         .testTarget(name: "SiteFileTests", dependencies: ["SiteFile", "AccessPolicy"]),
         .executableTarget(name: "JournalCrashChild", dependencies: ["AccessStore"], path: "Tests/JournalCrashChild"),
         .testTarget(name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy", "JournalCrashChild"]),

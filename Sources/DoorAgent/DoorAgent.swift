@@ -113,7 +113,8 @@ public actor DoorAgent {
         } catch {
             return TapOutcome(door: configuration.door, credential: .notRead, result: .failed(.card("\(error)")))
         }
-        return TapOutcome(door: configuration.door, credential: .uid(uid), result: await ask(TapRequest(credential: .uid(uid))))
+        let result = await ask(TapRequest(credential: .uid(uid)))
+        return TapOutcome(door: configuration.door, credential: .uid(uid), result: result)
     }
 
     private func ask(_ request: TapRequest) async -> TapOutcome.Result {

@@ -22,7 +22,8 @@ public final class PCSCContext: Sendable {
     /// - Throws: `PCSCError` with `.noService` when pcscd is not running.
     public init() throws(PCSCError) {
         var context: SCARDCONTEXT = 0
-        try PCSCCall.check(SCardEstablishContext(DWORD(SCARD_SCOPE_SYSTEM), nil, nil, &context), "SCardEstablishContext")
+        let result = SCardEstablishContext(DWORD(SCARD_SCOPE_SYSTEM), nil, nil, &context)
+        try PCSCCall.check(result, "SCardEstablishContext")
         handle = context
     }
 

@@ -96,7 +96,10 @@ final class MonitorLoop: Sendable {
             do { names = try context.readerNames() } catch { return }
             tracker.readersListed(names).forEach(emit)
             lastState = lastState.filter { names.contains($0.key) }
-            var states = [ReaderStateEntry(name: PCSCContext.plugAndPlayReader, currentState: UInt32(names.count) << 16)]
+            // pcsc-lite compares the reader count in the PnP entry's high word with its own.
+            let plugAndPlay = ReaderStateEntry(name: PCSCContext.plugAndPlayReader,
+                                               currentState: UInt32(names.count) << 16)
+            var states = [plugAndPlay]
             states += names.map { ReaderStateEntry(name: $0, currentState: lastState[$0] ?? 0) }
             do {
                 try context.statusChange(&states, timeoutMilliseconds: nil)

@@ -43,7 +43,8 @@ struct GateRunCommand: AsyncParsableCommand {
     func run() async throws {
         let token: String
         do {
-            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            token = try String(contentsOfFile: tokenFile, encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
         } catch {
             throw ValidationError("cannot read the token file \(tokenFile): \(error.localizedDescription)")
         }
@@ -60,7 +61,8 @@ struct GateRunCommand: AsyncParsableCommand {
             let decision = outcome.granted ? "GRANT" : "DENY "
             let who: String
             switch outcome.credential {
-            case .piv(let guid, let cached): who = "PIV \(guid.uuidString.lowercased())\(cached ? " (cached cert)" : "")"
+            case .piv(let guid, let cached):
+                who = "PIV \(guid.uuidString.lowercased())\(cached ? " (cached cert)" : "")"
             case .uid(let uid): who = "UID \(uid.hexString())"
             case .notRead: who = "card not read"
             }

@@ -216,8 +216,9 @@ struct DoorAgentTests {
         #expect(String(decoding: uid, as: UTF8.self) == #"{"credential":{"type":"uid","uid":"04A1B2C3"}}"#)
         let piv = try encoder.encode(TapRequest(credential: .piv(certificate: [0x30, 0x82], challenge: "q-_x",
                                                                  signature: [0xFF]), direction: .in))
-        #expect(String(decoding: piv, as: UTF8.self)
-            == #"{"credential":{"certificate":"MII=","challenge":"q-_x","signature":"\/w==","type":"piv"},"direction":"in"}"#)
+        let expected = #"{"credential":{"certificate":"MII=","challenge":"q-_x","signature":"\/w==","type":"piv"},"#
+            + #""direction":"in"}"#
+        #expect(String(decoding: piv, as: UTF8.self) == expected)
     }
 }
 
