@@ -6,6 +6,9 @@ extension StoreSchema {
     /// - `site_setting`: the site's time zone (one row).
     /// - `schedule_interval` rebuilt: a holiday interval may name no days (it applies on any weekday), and an
     ///   interval that crosses midnight may end at `00:00`.
+    /// - `schedule_interval`, `access_level_door`, `access_level_person` and `access_level_department` become
+    ///   rowid tables: SQLite reports no changes of `WITHOUT ROWID` tables to its update hook, so
+    ///   ``ModelChangeObservation`` missed them (a level given one more door did not rebuild the snapshot).
     /// - `card` rebuilt: a PIV card enrolled from a people file is known by its certificate fingerprint alone,
     ///   so the certificate becomes optional (the fingerprint stays required).
     static let modelV2SQL = """
@@ -29,11 +32,50 @@ extension StoreSchema {
             end_minute INTEGER NOT NULL CHECK (end_minute BETWEEN 0 AND 1440),
             CHECK (start_minute <> end_minute),
             PRIMARY KEY (schedule_id, holiday, position)
-        ) STRICT, WITHOUT ROWID;
+        ) STRICT;
         INSERT INTO schedule_interval_v2 (schedule_id, holiday, position, days, start_minute, end_minute)
             SELECT schedule_id, holiday, position, days, start_minute, end_minute FROM schedule_interval;
         DROP TABLE schedule_interval;
         ALTER TABLE schedule_interval_v2 RENAME TO schedule_interval;
+
+        CREATE TABLE access_level_door_v2 (
+            access_level_id TEXT NOT NULL REFERENCES access_level(id) ON DELETE CASCADE,
+            door_id TEXT NOT NULL REFERENCES door(id) ON DELETE CASCADE,
+            PRIMARY KEY (access_level_id, door_id)
+        ) STRICT;
+        INSERT INTO access_level_door_v2 (access_level_id, door_id)
+            SELECT access_level_id, door_id FROM access_level_door;
+        DROP TABLE access_level_door;
+        ALTER TABLE access_level_door_v2 RENAME TO access_level_door;
+        CREATE INDEX access_level_door_door ON access_level_door(door_id);
+
+        CREATE TABLE access_level_person_v2 (
+            access_level_id TEXT NOT NULL REFERENCES access_level(id) ON DELETE CASCADE,
+            person_id TEXT NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+            valid_from_ms INTEGER,
+            valid_until_ms INTEGER,
+            CHECK (valid_from_ms IS NULL OR valid_until_ms IS NULL OR valid_from_ms < valid_until_ms),
+            PRIMARY KEY (access_level_id, person_id)
+        ) STRICT;
+        INSERT INTO access_level_person_v2 (access_level_id, person_id, valid_from_ms, valid_until_ms)
+            SELECT access_level_id, person_id, valid_from_ms, valid_until_ms FROM access_level_person;
+        DROP TABLE access_level_person;
+        ALTER TABLE access_level_person_v2 RENAME TO access_level_person;
+        CREATE INDEX access_level_person_person ON access_level_person(person_id);
+
+        CREATE TABLE access_level_department_v2 (
+            access_level_id TEXT NOT NULL REFERENCES access_level(id) ON DELETE CASCADE,
+            department_id TEXT NOT NULL REFERENCES department(id) ON DELETE CASCADE,
+            valid_from_ms INTEGER,
+            valid_until_ms INTEGER,
+            CHECK (valid_from_ms IS NULL OR valid_until_ms IS NULL OR valid_from_ms < valid_until_ms),
+            PRIMARY KEY (access_level_id, department_id)
+        ) STRICT;
+        INSERT INTO access_level_department_v2 (access_level_id, department_id, valid_from_ms, valid_until_ms)
+            SELECT access_level_id, department_id, valid_from_ms, valid_until_ms FROM access_level_department;
+        DROP TABLE access_level_department;
+        ALTER TABLE access_level_department_v2 RENAME TO access_level_department;
+        CREATE INDEX access_level_department_department ON access_level_department(department_id);
 
         CREATE TABLE card_v2 (
             id TEXT PRIMARY KEY NOT NULL \(idCheck("id")),
