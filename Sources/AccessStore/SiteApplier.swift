@@ -84,18 +84,24 @@ public struct SiteApplier: Sendable {
         let cards = try sync.upsert(old.cards, desired.cards, .credentials)
         let doors = try sync.upsert(old.doors, desired.doors, .doors)
         var schedules = try sync.upsert(old.schedules, desired.schedules, .schedules)
-        try sync.children(old.intervals, desired.intervals, parents: desired.schedules.map(\.id), .schedules,
-            change: &schedules, delete: ["DELETE FROM schedule_interval WHERE schedule_id = ?"]) { try $0.insert(db) }
+        try sync.children(
+            old.intervals, desired.intervals, parents: desired.schedules.map(\.id), .schedules,
+            change: &schedules, delete: ["DELETE FROM schedule_interval WHERE schedule_id = ?"]
+        ) { try $0.insert(db) }
         let holidays = try sync.upsert(old.holidays, desired.holidays, .holidays)
         var levels = try sync.upsert(old.levels, desired.levels, .accessLevels)
-        try sync.children(old.levelDoors, desired.levelDoors, parents: desired.levels.map(\.id), .accessLevels,
-            change: &levels, delete: ["DELETE FROM access_level_door WHERE access_level_id = ?"]) { try $0.insert(db) }
-        try sync.children(old.assignments, desired.assignments, parents: desired.levels.map(\.id), .accessLevels,
+        try sync.children(
+            old.levelDoors, desired.levelDoors, parents: desired.levels.map(\.id), .accessLevels,
+            change: &levels, delete: ["DELETE FROM access_level_door WHERE access_level_id = ?"]
+        ) { try $0.insert(db) }
+        try sync.children(
+            old.assignments, desired.assignments, parents: desired.levels.map(\.id), .accessLevels,
             change: &levels,
             delete: [
                 "DELETE FROM access_level_person WHERE access_level_id = ?",
                 "DELETE FROM access_level_department WHERE access_level_id = ?",
-            ]) { try $0.save(db) }
+            ]
+        ) { try $0.save(db) }
 
         try sync.remove(levels.removed, from: "access_level", .accessLevels)
         try sync.remove(cards.removed, from: "card", .credentials)
@@ -179,7 +185,7 @@ public struct SiteApplier: Sendable {
             "added": object(added), "changed": object(changed), "removed": object(removed),
         ]
         if let timeZone { details["timeZone"] = timeZone }
-        let data = try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 }
