@@ -90,7 +90,8 @@ let package = Package(
             name: "DoorAgentTests", dependencies: ["DoorAgent", "Credentials", "CardSimulator", "PIV", "SmartCard"]),
         .testTarget(name: "SiteFileTests", dependencies: ["SiteFile", "AccessPolicy"]),
         .executableTarget(name: "JournalCrashChild", dependencies: ["AccessStore"], path: "Tests/JournalCrashChild"),
-        .testTarget(name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy", "JournalCrashChild"]),
+        .testTarget(
+            name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy", "SiteFile", "JournalCrashChild"]),
         .testTarget(
             name: "CredentialsTests",
             dependencies: [
