@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # CardGate demo: pcscd with virtual readers, simulated cards tapping at a virtual reader, the reader monitor
-# seeing them, and the policy engine explaining decisions for the example government office.
+# seeing them, the example government office loaded into the embedded SQLite store, a simulated PIV staff card
+# issued and authenticated (PKI-CAK) through pcscd, the tamper-evident journal verified, and the policy engine
+# explaining decisions.
 # Run through `make demo`, which builds `cardgate` and starts pcscd first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +43,31 @@ tap 04A2B3C4D5E680
 step "A visitor's card taps"
 tap 08AABBCC
 
+data="demo-data"
+rm -rf "$data"
+mkdir -p "$data"
+
+step "The office database: cardgate init, then the example site and its people (embedded SQLite)"
+"$cardgate" init --db "$data/cardgate.sqlite" --admin-token-file "$data/admin.token"
+"$cardgate" site apply --db "$data/cardgate.sqlite" --site "$site" --people "$people" --actor demo
+
+step "A demo office CA, and a blank PIV card issued as Nguyễn Văn An's staff card through pcscd"
+"$cardgate" ca init --out "$data/ca" | sed 's/^/   /'
+piv_reader="CardGate Virtual Door 00 00"
+"$cardgate" simulate piv-card --image "$data/card-an.json" --blank --reader "$piv_reader" >/dev/null &
+pids+=($!)
+for _ in $(seq 40); do
+    "$cardgate" readers 2>/dev/null | grep -q "^$piv_reader	card" && break
+    sleep 0.1
+done
+"$cardgate" card issue --reader "$piv_reader" --ca "$data/ca" --holder "Nguyễn Văn An" | sed 's/^/   /'
+
+step "The card proves it holds its key (PKI-CAK: a fresh challenge signed by key 9E, no PIN)"
+"$cardgate" card authenticate --reader "$piv_reader" --ca "$data/ca" --count 20 --cache | sed 's/^/   /'
+
+step "The journal: every change above is hash-chained and signed"
+"$cardgate" journal verify --db "$data/cardgate.sqlite" --key "$data/cardgate.sqlite.journal-key" | sed 's/^/   /'
+
 step "What the policy engine decides (cardgate policy explain, example office in $site)"
 explain() {
     printf '\n-- %s\n' "$1"
@@ -59,7 +86,11 @@ explain "An on a Saturday night during Tết" \
 cat <<'NEXT'
 
 == Done. The demo stopped its background processes; pcscd keeps running (stop it with `pkill pcscd`).
+Its database, CA and card image are in demo-data/ (delete it freely).
 Try next:
+  .build/debug/cardgate simulate piv-card --image demo-data/card-an.json --reader "Virtual PCD 00 01" &
+  .build/debug/cardgate card read --reader "Virtual PCD 00 01"
+  .build/debug/cardgate journal export --db demo-data/cardgate.sqlite --format csv
   .build/debug/cardgate watch                                  # then, in another terminal:
   .build/debug/cardgate simulate uid-card --uid 04A1B2C3 --reader "Virtual PCD 00 01"
   .build/debug/cardgate holidays --site Config/site.example.yaml --year 2027
