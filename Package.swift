@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "AccessPolicy", targets: ["AccessPolicy"]),
         .library(name: "SiteFile", targets: ["SiteFile"]),
         .library(name: "AccessStore", targets: ["AccessStore"]),
+        .library(name: "Credentials", targets: ["Credentials"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,6 +59,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "Credentials",
+            dependencies: [
+                "AccessPolicy",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .executableTarget(
             name: "cardgate",
             dependencies: [
@@ -76,6 +87,16 @@ let package = Package(
         .testTarget(name: "SiteFileTests", dependencies: ["SiteFile", "AccessPolicy"]),
         .executableTarget(name: "JournalCrashChild", dependencies: ["AccessStore"], path: "Tests/JournalCrashChild"),
         .testTarget(name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy", "JournalCrashChild"]),
+        .testTarget(
+            name: "CredentialsTests",
+            dependencies: [
+                "Credentials", "AccessPolicy",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
