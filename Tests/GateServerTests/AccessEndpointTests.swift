@@ -1,4 +1,5 @@
 import AccessPolicy
+import Credentials
 import Foundation
 import GateServer
 import Hummingbird
@@ -36,7 +37,7 @@ struct AccessEndpointTests {
     @Test(
         "UID taps are denied with the policy's reason",
         arguments: [
-            ("vehicle-gate", "04:11:22:33:44:55:66", "credential_lost"),
+            ("vehicle-gate", "04112233445566", "credential_lost"),
             ("floor4-door", "04A2B3C4D5E680", "assurance_too_low"),
             ("vehicle-gate", "DEADBEEF", "unknown_credential"),
         ])

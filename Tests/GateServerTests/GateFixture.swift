@@ -78,15 +78,17 @@ struct GateFixture {
 }
 
 /// A PIV card made in-process: an office CA, a P-256 Card Authentication key and its certificate.
-struct TestCard {
+struct TestCard: Sendable {
     let ca: OfficeCA
-    let key: P256.Signing.PrivateKey
+    /// The card key's raw representation (the key type itself is not `Sendable`).
+    let keyBytes: Data
     let der: [UInt8]
     let guid: UUID
 
     init(ca: OfficeCA, holder: String = "Trần Thị Bình", notAfter: Date = GateFixture.now + 365 * 86_400) throws {
         self.ca = ca
-        key = P256.Signing.PrivateKey()
+        let key = P256.Signing.PrivateKey()
+        keyBytes = key.rawRepresentation
         guid = UUID()
         let certificate = try ca.issue(publicKey: Certificate.PublicKey(key.publicKey), slot: .cardAuthentication,
             holder: holder, guid: guid, notBefore: GateFixture.now - 86_400, notAfter: notAfter)
@@ -108,6 +110,7 @@ struct TestCard {
     func accessBody(challenge: String, corruptSignature: Bool = false) throws -> String {
         var bytes = try base64URLDecode(challenge)
         if corruptSignature { bytes[0] ^= 0xFF }
+        let key = try P256.Signing.PrivateKey(rawRepresentation: keyBytes)
         let signature = try key.signature(for: bytes).derRepresentation
         return """
             {"credential": {"type": "piv", "certificate": "\(Data(der).base64EncodedString())", \
