@@ -100,7 +100,8 @@ let package = Package(
         ),
         .testTarget(name: "SiteFileTests", dependencies: ["SiteFile", "AccessPolicy"]),
         .executableTarget(name: "JournalCrashChild", dependencies: ["AccessStore"], path: "Tests/JournalCrashChild"),
-        .testTarget(name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy", "JournalCrashChild"]),
+        .testTarget(
+            name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy", "SiteFile", "JournalCrashChild"]),
         .testTarget(
             name: "CredentialsTests",
             dependencies: [

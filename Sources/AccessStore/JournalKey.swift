@@ -105,22 +105,9 @@ public struct JournalKey: Sendable {
     public static func create(at path: String) throws(AccessStoreError) -> JournalKey {
         let key = generate()
         let text = header + "\n" + key.rawPrivateKey.base64EncodedString() + "\n"
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            let reason = errno
-            if reason == EEXIST {
-                throw AccessStoreError(.keyExists, "journal key file \(path) already exists")
-            }
-            throw AccessStoreError(.keyUnreadable, "cannot create \(path): \(String(cString: strerror(reason)))")
-        }
-        defer { close(descriptor) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard fchmod(descriptor, 0o600) == 0, written == bytes.count, fsync(descriptor) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(path)
-            throw AccessStoreError(.keyUnreadable, "cannot write \(path): \(reason)")
-        }
+        try SecretFile.create(
+            at: path, contents: Array(text.utf8), what: "journal key file", existsCode: .keyExists,
+            failureCode: .keyUnreadable)
         return key
     }
 }

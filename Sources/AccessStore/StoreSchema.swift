@@ -8,7 +8,7 @@ public enum StoreSchema {
     /// The tables that make up the policy model; a change to any of them changes the policy snapshot.
     public static let modelTables: [String] = [
         "department", "person", "card", "zone", "door", "schedule", "schedule_interval", "holiday",
-        "access_level", "access_level_door", "access_level_person", "access_level_department",
+        "access_level", "access_level_door", "access_level_person", "access_level_department", "site_setting",
     ]
 
     /// All migrations, in order.
@@ -16,6 +16,7 @@ public enum StoreSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("journal-v1") { db in try db.execute(sql: journalSQL) }
         migrator.registerMigration("model-v1") { db in try db.execute(sql: modelSQL) }
+        migrator.registerMigration("model-v2") { db in try db.execute(sql: modelV2SQL) }
         return migrator
     }
 

@@ -6,6 +6,7 @@ struct CardGateCommand: AsyncParsableCommand {
         commandName: "cardgate",
         abstract: "CardGate: staff smart cards, doors and the entry journal.",
         subcommands: [
+            InitCommand.self,
             ReadersCommand.self,
             WatchCommand.self,
             CardCommand.self,

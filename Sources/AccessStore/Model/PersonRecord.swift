@@ -11,17 +11,21 @@ public struct PersonRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
     public var responder: Bool
     /// A JSON object of identifiers in other systems, as text.
     public var externalIds: String?
+    /// The door PIN hash (`PINHasher` format), nil when the person has no PIN.
+    public var pinHash: String?
 
     enum CodingKeys: String, CodingKey {
         case id, kind, status, responder
         case displayName = "display_name"
         case departmentId = "department_id"
         case externalIds = "external_ids"
+        case pinHash = "pin_hash"
     }
 
     public init(
         id: String, displayName: String, departmentId: String? = nil, kind: PersonKind = .staff,
-        status: PersonStatus = .active, responder: Bool = false, externalIds: String? = nil
+        status: PersonStatus = .active, responder: Bool = false, externalIds: String? = nil,
+        pinHash: String? = nil
     ) {
         self.id = id
         self.displayName = displayName
@@ -30,5 +34,6 @@ public struct PersonRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
         self.status = status
         self.responder = responder
         self.externalIds = externalIds
+        self.pinHash = pinHash
     }
 }

@@ -1,0 +1,152 @@
+import AccessPolicy
+import Synchronization
+
+/// Holds the current compiled ``AccessPolicy/PolicySnapshot`` of a store and rebuilds it whenever the model
+/// tables change (through ``ModelChangeObservation``), telling subscribers each time.
+///
+/// Fail safe: a rebuild that cannot read or compile the model keeps the previous snapshot and reports the error
+/// (``lastError``, a `.failed` update); the provider never holds an empty or partial snapshot. Readers take
+/// ``current`` under a lock held only to copy the value, never while a rebuild runs. Rebuilds run one at a time
+/// on one task and coalesce: changes committed while a rebuild runs cause one more rebuild.
+public final class PolicySnapshotProvider: Sendable {
+    private let core: Core
+    private let observation: ModelChangeObservation
+    private let triggers: AsyncStream<Void>.Continuation
+    private let worker: Task<Void, Never>
+
+    /// Builds the first snapshot and starts following the store.
+    ///
+    /// - Throws: why the first snapshot could not be built; there is no earlier one to keep.
+    public init(store: AccessStore, pinVerifier: any PINVerifier = PINHasher()) async throws(PolicySnapshotError) {
+        let (stream, triggers) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        // Observe before the first read, so that no change between the two is missed.
+        let errors = ErrorRelay()
+        let observation = ModelChangeObservation(
+            store: store, onError: { error in errors.report(error) }, onChange: { triggers.yield() })
+        let first = try await store.policySnapshot(pinVerifier: pinVerifier)
+        let core = Core(store: store, pinVerifier: pinVerifier, snapshot: first)
+        errors.attach(core)
+        self.core = core
+        self.observation = observation
+        self.triggers = triggers
+        self.worker = Task {
+            for await _ in stream { await core.rebuild() }
+        }
+    }
+
+    deinit {
+        observation.cancel()
+        triggers.finish()
+        core.finishSubscribers()
+    }
+
+    /// The current snapshot.
+    public var current: PolicySnapshot { core.state.withLock { $0.snapshot } }
+
+    /// The number of the current snapshot: 1 for the first, one more for every successful rebuild.
+    public var version: Int { core.state.withLock { $0.version } }
+
+    /// The error of the latest rebuild if it failed; nil once a rebuild succeeds.
+    public var lastError: PolicySnapshotError? { core.state.withLock { $0.lastError } }
+
+    /// The current snapshot and its version, read together.
+    public var currentWithVersion: (snapshot: PolicySnapshot, version: Int) {
+        core.state.withLock { ($0.snapshot, $0.version) }
+    }
+
+    /// Updates from now on. A subscriber that falls behind sees only the newest update.
+    public func updates() -> AsyncStream<PolicySnapshotUpdate> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: PolicySnapshotUpdate.self, bufferingPolicy: .bufferingNewest(1))
+        let core = core
+        let id = core.state.withLock { state in
+            state.nextSubscriber += 1
+            state.subscribers[state.nextSubscriber] = continuation
+            return state.nextSubscriber
+        }
+        continuation.onTermination = { _ in
+            _ = core.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Stops following the store; the current snapshot stays readable.
+    public func stop() {
+        observation.cancel()
+        triggers.finish()
+        worker.cancel()
+        core.finishSubscribers()
+    }
+}
+
+extension PolicySnapshotProvider {
+    struct State {
+        var snapshot: PolicySnapshot
+        var version = 1
+        var lastError: PolicySnapshotError?
+        var subscribers: [Int: AsyncStream<PolicySnapshotUpdate>.Continuation] = [:]
+        var nextSubscriber = 0
+    }
+
+    /// The state shared by the provider, its rebuild task and the observation's error callback.
+    final class Core: Sendable {
+        let state: Mutex<State>
+        let store: AccessStore
+        let pinVerifier: any PINVerifier
+
+        init(store: AccessStore, pinVerifier: any PINVerifier, snapshot: PolicySnapshot) {
+            self.store = store
+            self.pinVerifier = pinVerifier
+            self.state = Mutex(State(snapshot: snapshot))
+        }
+
+        /// Reads and compiles the model; publishes the new snapshot or keeps the old one and reports why.
+        func rebuild() async {
+            do {
+                let snapshot = try await store.policySnapshot(pinVerifier: pinVerifier)
+                publish { state in
+                    state.snapshot = snapshot
+                    state.version += 1
+                    state.lastError = nil
+                    return .rebuilt(snapshot, version: state.version)
+                }
+            } catch {
+                fail(error)
+            }
+        }
+
+        func fail(_ error: PolicySnapshotError) {
+            publish { state in
+                state.lastError = error
+                return .failed(error, keptVersion: state.version)
+            }
+        }
+
+        /// Changes the state under the lock and tells the subscribers outside it.
+        private func publish(_ change: (inout State) -> PolicySnapshotUpdate) {
+            let (update, subscribers) = state.withLock { state in
+                (change(&state), Array(state.subscribers.values))
+            }
+            for subscriber in subscribers { subscriber.yield(update) }
+        }
+
+        func finishSubscribers() {
+            let subscribers = state.withLock { state in
+                defer { state.subscribers = [:] }
+                return Array(state.subscribers.values)
+            }
+            for subscriber in subscribers { subscriber.finish() }
+        }
+    }
+
+    /// Passes observation errors to the core once it exists (the observation starts before the first snapshot).
+    final class ErrorRelay: Sendable {
+        private let core = Mutex<Core?>(nil)
+
+        func attach(_ core: Core) { self.core.withLock { $0 = core } }
+
+        func report(_ error: AccessStoreError) {
+            core.withLock { $0 }?.fail(.store(error))
+        }
+    }
+}
