@@ -56,7 +56,9 @@ public final class FailureLimiter: Sendable {
             entry.failures += 1
             if entries[address] == nil, entries.count >= capacity {
                 entries = entries.filter { now.timeIntervalSince($0.value.windowStart) < window }
-                if entries.count >= capacity, let oldest = entries.min(by: { $0.value.windowStart < $1.value.windowStart }) {
+                if entries.count >= capacity,
+                    let oldest = entries.min(by: { $0.value.windowStart < $1.value.windowStart })
+                {
                     entries[oldest.key] = nil
                 }
             }

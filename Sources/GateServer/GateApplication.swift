@@ -6,11 +6,12 @@ import Logging
 /// - Parameter services: the store, journal and authority to serve; nil opens them from `configuration`.
 public func buildApplication(
     _ configuration: GateServerConfiguration, services: GateServices? = nil, logger: Logger? = nil
-) throws -> some ApplicationProtocol {
-    let services = try services ?? GateServices.open(configuration)
+) async throws -> some ApplicationProtocol {
+    let resolved: GateServices
+    if let services { resolved = services } else { resolved = try await GateServices.open(configuration) }
     let router = Router(context: GateRequestContext.self)
     router.add(middleware: ProblemMiddleware())
-    GateRoutes(services: services).register(on: router)
+    GateRoutes(services: resolved).register(on: router)
     var log = logger ?? Logger(label: "cardgated")
     if logger == nil { log.logLevel = .info }
     return Application(

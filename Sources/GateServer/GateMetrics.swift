@@ -51,7 +51,9 @@ public final class GateMetrics: Sendable {
         lines.append("cardgate_access_duration_seconds_sum \(snapshot.sum)")
         lines.append("cardgate_access_duration_seconds_count \(snapshot.count)")
         for gauge in gauges {
-            lines += ["# HELP \(gauge.name) \(gauge.help)", "# TYPE \(gauge.name) gauge", "\(gauge.name) \(gauge.value)"]
+            lines += [
+                "# HELP \(gauge.name) \(gauge.help)", "# TYPE \(gauge.name) gauge", "\(gauge.name) \(gauge.value)",
+            ]
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -67,7 +67,8 @@ extension GateRoutes {
                 query.limit = limit
             default:
                 guard let cursor = Int64(value), cursor > 0 else {
-                    throw APIProblem.badRequest("cursor must be a nextCursor from an earlier page", code: "invalid-query")
+                    throw APIProblem.badRequest("cursor must be a nextCursor from an earlier page",
+                        code: "invalid-query")
                 }
                 query.cursor = cursor
             }
@@ -109,7 +110,8 @@ extension GateRoutes {
     func occupancy(_ request: Request, _ context: GateRequestContext) async throws -> Response {
         _ = try await require(RoleSet.readers, request, context)
         let state = services.authority.siteState
-        let items = state.occupancy.sorted { $0.key < $1.key }.map { ["zoneId": $0.key, "count": $0.value] as [String: Any] }
+        let items = state.occupancy.sorted { $0.key < $1.key }
+            .map { ["zoneId": $0.key, "count": $0.value] as [String: Any] }
         return JSONResponse.raw(.ok, EventRepresentation.data([
             "items": items, "lockdownZones": state.lockdownZones.sorted(),
         ]))

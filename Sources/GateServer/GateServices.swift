@@ -37,19 +37,29 @@ public struct GateServices: Sendable {
         self.metrics = GateMetrics()
     }
 
-    /// Opens the store, the CA certificates, the journal key and the site files named by `configuration`.
-    public static func open(_ configuration: GateServerConfiguration) throws -> GateServices {
+    /// Opens the store, the CA certificates, the journal key and the policy named by `configuration`.
+    ///
+    /// The policy is the store's own model, followed as it changes; site files, when configured, are loaded
+    /// instead. The journal key is the configured file, else the one `cardgate init` wrote beside the database.
+    public static func open(_ configuration: GateServerConfiguration) async throws -> GateServices {
         let store = try AccessStore.open(at: configuration.databasePath)
         let trustStore = try TrustStore(files: configuration.caCertificateFiles)
-        let key = try configuration.journalKeyPath.map { path throws(AccessStoreError) in try JournalKey.load(from: path) }
-        var policy: CompiledPolicy?
-        if !configuration.siteFiles.isEmpty {
+        let keyPath = configuration.journalKeyPath
+            ?? StoreInitializer.journalKeyPath(forDatabase: configuration.databasePath)
+        let key: JournalKey? =
+            configuration.journalKeyPath != nil || FileManager.default.fileExists(atPath: keyPath)
+            ? try JournalKey.load(from: keyPath) : nil
+        let policies: any PolicySource
+        if configuration.siteFiles.isEmpty {
+            policies = StorePolicySource(provider: try await PolicySnapshotProvider(store: store))
+        } else {
             let sources = try configuration.siteFiles.map { path in
                 SiteFile.Source(name: path, text: try String(contentsOfFile: path, encoding: .utf8))
             }
-            policy = CompiledPolicy(snapshot: try PolicySnapshot(model: try SiteFile.load(sources)))
+            policies = StaticPolicySource(CompiledPolicy(snapshot: try PolicySnapshot(model: try SiteFile.load(sources),
+                pinVerifier: PINHasher())))
         }
-        return GateServices(store: store, policies: StaticPolicySource(policy), trustStore: trustStore,
-            journalKey: key, configuration: configuration)
+        return GateServices(store: store, policies: policies, trustStore: trustStore, journalKey: key,
+            configuration: configuration)
     }
 }

@@ -26,7 +26,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try APIProblem(error.status, code: code, detail: detail).response(from: request, context: context)
         } catch {
             context.logger.error("internal error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            return try APIProblem(.internalServerError, code: "internal", detail: "the server could not complete the request")
+            let problem = APIProblem(.internalServerError, code: "internal",
+                detail: "the server could not complete the request")
+            return try problem
                 .response(from: request, context: context)
         }
     }

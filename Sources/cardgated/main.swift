@@ -35,7 +35,8 @@ func configuration(from arguments: [String]) throws -> GateServerConfiguration {
         case "--ca-cert": caCertificates.append(try value())
         case "--site": siteFiles.append(try value())
         case "--help", "-h":
-            print("usage: cardgated --config FILE [--db FILE] [--listen HOST:PORT] [--ca-cert FILE]... [--site FILE]...")
+            print("usage: cardgated --config FILE [--db FILE] [--listen HOST:PORT] [--ca-cert FILE]... "
+                + "[--site FILE]...")
             exit(0)
         default: throw ConfigurationError("unknown argument '\(arguments[index])'")
         }
@@ -48,7 +49,7 @@ func configuration(from arguments: [String]) throws -> GateServerConfiguration {
 }
 
 do {
-    let app = try buildApplication(try configuration(from: Array(CommandLine.arguments.dropFirst())))
+    let app = try await buildApplication(try configuration(from: Array(CommandLine.arguments.dropFirst())))
     try await app.runService()
 } catch {
     FileHandle.standardError.write(Data("cardgated: \(error)\n".utf8))

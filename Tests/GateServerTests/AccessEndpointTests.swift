@@ -88,7 +88,8 @@ struct AccessEndpointTests {
             let replay = try await tap(try card.accessBody(challenge: first))
             #expect(replay["reason"] as? String == "challenge_invalid")
 
-            let badSignature = try await tap(try card.accessBody(challenge: try await challenge(), corruptSignature: true))
+            let fresh = try await challenge()
+            let badSignature = try await tap(try card.accessBody(challenge: fresh, corruptSignature: true))
             #expect(badSignature["reason"] as? String == "signature_invalid")
 
             let otherCA = try await tap(try foreign.accessBody(challenge: try await challenge()))

@@ -11,7 +11,8 @@ struct BadInputTests {
         ("empty body", "", 400, "empty"),
         ("wrong type", #"{"credential": {"type": "uid", "uid": 1234}}"#, 400, "credential.uid must be a string"),
         ("missing credential", #"{"pin": "1234"}"#, 400, "credential is required"),
-        ("unknown field", #"{"credential": {"type": "uid", "uid": "04AB"}, "admin": true}"#, 400, "unknown field: admin"),
+        ("unknown field", #"{"credential": {"type": "uid", "uid": "04AB"}, "admin": true}"#, 400,
+            "unknown field: admin"),
         ("unknown credential type", #"{"credential": {"type": "nfc", "uid": "04AB"}}"#, 400, "credential.type"),
         ("uid not hex", #"{"credential": {"type": "uid", "uid": "zz-not-hex"}}"#, 400, "uid"),
         ("bad direction", #"{"credential": {"type": "uid", "uid": "04AB"}, "direction": "up"}"#, 400, "direction"),
@@ -48,7 +49,8 @@ struct BadInputTests {
             let issued = try await send(client, .post, "/v1/doors/floor4-door/challenges", token: gate)
             let challenge = try #require(json(issued)["challenge"] as? String)
             let response = try await send(client, .post, "/v1/doors/floor4-door/access", token: gate,
-                body: #"{"credential": {"type": "piv", "certificate": "not*base64", "challenge": "\#(challenge)", "signature": "AAAA"}}"#)
+                body: #"{"credential": {"type": "piv", "certificate": "not*base64", "#
+                    + #""challenge": "\#(challenge)", "signature": "AAAA"}}"#)
             #expect(response.status == .badRequest)
             #expect((json(response)["detail"] as? String)?.contains("certificate") == true)
             #expect(json(response)["reason"] as? String == "certificate_invalid")

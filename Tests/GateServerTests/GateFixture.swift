@@ -67,13 +67,15 @@ struct GateFixture {
     }
 
     func test<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        let app = try buildApplication(configuration, services: services)
+        let app = try await buildApplication(configuration, services: services)
         return try await app.test(.router, body)
     }
 
     /// The number of events in the journal.
     func eventCount() async throws -> Int {
-        try await services.store.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM journal_event") ?? 0 }
+        try await services.store.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM journal_event") ?? 0
+        }
     }
 }
 
