@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "AccessStore", targets: ["AccessStore"]),
         .library(name: "DoorAgent", targets: ["DoorAgent"]),
         .library(name: "Credentials", targets: ["Credentials"]),
+        .library(name: "GateServer", targets: ["GateServer"]),
+        .executable(name: "cardgated", targets: ["cardgated"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -71,6 +74,17 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .target(
+            name: "GateServer",
+            dependencies: [
+                "AccessPolicy", "AccessStore", "Credentials", "SiteFile",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("openapi.yaml")]
+        ),
+        .executableTarget(name: "cardgated", dependencies: ["GateServer"]),
         .executableTarget(
             name: "cardgate",
             dependencies: [
@@ -100,6 +114,17 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .testTarget(
+            name: "GateServerTests",
+            dependencies: [
+                "GateServer", "AccessPolicy", "AccessStore", "Credentials", "SiteFile", "PIV",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],

@@ -1,0 +1,151 @@
+import AccessPolicy
+import AccessStore
+import Credentials
+import Foundation
+import Hummingbird
+
+/// The gate-controller endpoints.
+extension GateRoutes {
+    func registerDoors(on group: RouterGroup<GateRequestContext>) {
+        group.post("doors/:doorId/challenges") { request, context in
+            try await issueChallenge(request, context)
+        }
+        group.post("doors/:doorId/access") { request, context in
+            try await access(request, context)
+        }
+        group.post("doors/:doorId/status") { request, context in
+            try await doorStatus(request, context)
+        }
+    }
+
+    /// `POST /v1/doors/{doorId}/challenges` → 201 `{challenge, expiresAt}`.
+    func issueChallenge(_ request: Request, _ context: GateRequestContext) async throws -> Response {
+        let doorId = try Self.pathId("doorId", context)
+        _ = try await requireController(of: doorId, request, context)
+        let issued: ChallengeIssuer.Issued
+        do {
+            issued = try await services.authority.issueChallenge(doorId: doorId)
+        } catch {
+            switch error {
+            case .policyUnavailable: throw APIProblem.unavailable(error.description, code: "policy-unavailable")
+            case .unknownDoor: throw APIProblem.notFound(error.description)
+            case .challengeLimit:
+                throw APIProblem(.tooManyRequests, code: "challenge-limit", detail: error.description)
+            }
+        }
+        return try JSONResponse.make(.created, ChallengeBody(challenge: issued.text,
+            expiresAt: EventRepresentation.timeFormat.format(issued.expiresAt)))
+    }
+
+    /// `POST /v1/doors/{doorId}/access` → 200 `{decision, reason, eventId, unlockSeconds?, person?}` once the event
+    /// is committed; a malformed request → 4xx problem carrying the journaled deny; a journal or policy failure →
+    /// 503 problem with `decision: "deny"`.
+    func access(_ request: Request, _ context: GateRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
+        let doorId = try Self.pathId("doorId", context)
+        let caller = try await requireController(of: doorId, request, context)
+        let tap: TapRequest
+        do {
+            let buffer = try await JSONBody.bytes(of: request, limit: services.configuration.maximumBodySize)
+            switch JSONBody.decode(AccessRequestBody.self, from: buffer) {
+            case .success(let body):
+                tap = TapRequest(doorId: doorId, credential: body.credential, pin: body.pin,
+                    direction: body.direction, actor: caller.tokenId)
+            case .failure(let problem):
+                tap = TapRequest(doorId: doorId, credential: nil, actor: caller.tokenId, inputProblem: problem.detail)
+            }
+        } catch let problem as APIProblem {
+            tap = TapRequest(doorId: doorId, credential: nil, actor: caller.tokenId, inputProblem: problem.detail)
+            let outcome = await services.authority.decide(tap)
+            throw Self.problem(problem, outcome)
+        }
+        let outcome = await services.authority.decide(tap)
+        let seconds = started.duration(to: .now)
+        services.metrics.recordDecision(outcome: outcome.decision.outcome.rawValue,
+            reason: outcome.decision.reason.rawValue,
+            seconds: Double(seconds.components.seconds) + Double(seconds.components.attoseconds) * 1e-18)
+        if let failure = outcome.journalFailure {
+            context.logger.error("journal append failed; tap denied", metadata: ["error": "\(failure)"])
+            throw Self.problem(.unavailable("the journal could not record the decision, so the door stays closed",
+                code: "journal-unavailable"), outcome)
+        }
+        if outcome.policyMissing {
+            throw Self.problem(.unavailable("no access policy is loaded, so the door stays closed",
+                code: "policy-unavailable"), outcome)
+        }
+        if let problem = outcome.inputProblem {
+            let base: APIProblem = outcome.decision.reason == .unknownDoor
+                ? .notFound(problem) : .badRequest(problem, code: "invalid-access-request")
+            throw Self.problem(base, outcome)
+        }
+        guard let event = outcome.event else {
+            throw Self.problem(.unavailable("the decision was not journaled", code: "journal-unavailable"), outcome)
+        }
+        let person = outcome.decision.personId.map { PersonBody(id: $0, displayName: outcome.personName) }
+        return try JSONResponse.make(.ok, AccessAnswer(decision: outcome.decision.outcome.rawValue,
+            reason: outcome.decision.reason.rawValue, eventId: String(event.sequence),
+            unlockSeconds: outcome.decision.isGranted ? outcome.decision.unlockSeconds : nil, person: person))
+    }
+
+    /// `problem` with the deny and its event as extension members.
+    static func problem(_ problem: APIProblem, _ outcome: TapOutcome) -> APIProblem {
+        var problem = problem
+        problem.extensions["decision"] = .string(Decision.Outcome.deny.rawValue)
+        if !outcome.decision.reason.isGrant { problem.extensions["reason"] = .string(outcome.decision.reason.rawValue) }
+        if let event = outcome.event { problem.extensions["eventId"] = .string(String(event.sequence)) }
+        return problem
+    }
+
+    /// `POST /v1/doors/{doorId}/status` with `{state}` → 201 `{eventId}`.
+    func doorStatus(_ request: Request, _ context: GateRequestContext) async throws -> Response {
+        let doorId = try Self.pathId("doorId", context)
+        let caller = try await requireController(of: doorId, request, context)
+        let body = try await JSONBody.decode(DoorStatusBody.self, request: request,
+            limit: services.configuration.maximumBodySize)
+        let alarm = ["forced_open", "held_open", "tamper"].contains(body.state)
+        let details = EventRepresentation.data(["state": body.state])
+        let event = NewJournalEvent(type: alarm ? .alarm : .doorStatus, doorId: doorId,
+            reason: alarm ? body.state : nil, actor: caller.tokenId, details: String(decoding: details, as: UTF8.self))
+        do {
+            let committed = try await services.recorder.record(event)
+            return try JSONResponse.make(.created, ["eventId": String(committed.sequence)])
+        } catch {
+            throw APIProblem.unavailable("the journal could not record the door status", code: "journal-unavailable")
+        }
+    }
+}
+
+struct ChallengeBody: Encodable {
+    var challenge: String
+    var expiresAt: String
+}
+
+struct PersonBody: Encodable {
+    var id: String
+    var displayName: String?
+}
+
+struct AccessAnswer: Encodable {
+    var decision: String
+    var reason: String
+    var eventId: String
+    var unlockSeconds: Int?
+    var person: PersonBody?
+}
+
+/// `{state: closed|open|forced_open|held_open|tamper}`.
+struct DoorStatusBody: Decodable {
+    static let states: Set<String> = ["closed", "open", "forced_open", "held_open", "tamper"]
+    var state: String
+
+    enum CodingKeys: String, CodingKey { case state }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownFields(allowed: ["state"])
+        state = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .state)
+        guard Self.states.contains(state) else {
+            throw APIProblem.badRequest("state must be one of \(Self.states.sorted().joined(separator: ", "))",
+                code: "invalid-body")
+        }
+    }
+}

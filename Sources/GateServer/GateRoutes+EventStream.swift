@@ -1,0 +1,102 @@
+import AccessStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `GET /v1/events/stream`: server-sent events, resumable with `Last-Event-ID`.
+extension GateRoutes {
+    /// Events read per journal query while catching up.
+    static let streamBatch = 500
+    /// Seconds between keep-alive comments, which also find connections that have gone.
+    static let streamHeartbeat: Duration = .seconds(15)
+
+    private enum Wake: Sendable {
+        case events
+        case heartbeat
+    }
+
+    /// Streams every event after `Last-Event-ID` (or, without it, every event from now on), in sequence order, as
+    /// `id: <sequence>`, `event: <type>`, `data: <event JSON>`.
+    func eventStream(_ request: Request, _ context: GateRequestContext) async throws -> Response {
+        _ = try await require(RoleSet.readers, request, context)
+        let journal = services.recorder.journal
+        let start: Int64
+        if let header = request.headers[.lastEventID] {
+            guard let value = Int64(header.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+                throw APIProblem.badRequest("Last-Event-ID must be an event id", code: "invalid-header")
+            }
+            start = value
+        } else {
+            start = try await Self.newestSequence(journal) ?? 0
+        }
+        let (signals, cancel) = services.recorder.subscribe()
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let body = ResponseBody { writer in
+            defer { cancel() }
+            let (wakes, wake) = AsyncStream<Wake>.makeStream(bufferingPolicy: .bufferingNewest(2))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await _ in signals { wake.yield(.events) }
+                    wake.finish()
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: Self.streamHeartbeat)
+                        wake.yield(.heartbeat)
+                    }
+                }
+                var last = start
+                last = try await Self.sendEvents(after: last, journal: journal, to: &writer)
+                for await reason in wakes {
+                    switch reason {
+                    case .events: last = try await Self.sendEvents(after: last, journal: journal, to: &writer)
+                    case .heartbeat: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    }
+                }
+                group.cancelAll()
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    static func newestSequence(_ journal: EventJournal) async throws -> Int64? {
+        try await journal.events(JournalQuery(limit: 1)).events.first?.sequence
+    }
+
+    /// Writes the events after `last` in sequence order; returns the last sequence written.
+    static func sendEvents(
+        after last: Int64, journal: EventJournal, to writer: inout any ResponseBodyWriter
+    ) async throws -> Int64 {
+        var last = last
+        while true {
+            // Sequences are gap-free, so the page below the cursor last + batch + 1 is the next batch.
+            let page = try await journal.events(JournalQuery(limit: streamBatch, cursor: last + Int64(streamBatch) + 1))
+            let events = page.events.reversed().filter { $0.sequence > last }
+            if events.isEmpty {
+                // Retention may have pruned the range: skip ahead if newer events exist.
+                guard let newest = try await newestSequence(journal), newest > last + Int64(streamBatch) else {
+                    return last
+                }
+                last += Int64(streamBatch)
+                continue
+            }
+            var buffer = ByteBuffer()
+            for event in events {
+                buffer.writeString("id: \(event.sequence)\nevent: \(event.type.rawValue)\ndata: ")
+                buffer.writeBytes(EventRepresentation.data(EventRepresentation.object(event)))
+                buffer.writeString("\n\n")
+                last = event.sequence
+            }
+            try await writer.write(buffer)
+            if events.count < streamBatch { return last }
+        }
+    }
+}
+
+extension HTTPField.Name {
+    /// `Last-Event-ID`, sent by an `EventSource` that reconnects.
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+}

@@ -1,0 +1,168 @@
+import AccessPolicy
+import AccessStore
+import Foundation
+import Hummingbird
+
+/// The security staff endpoints: the journal, its verification, live events, occupancy and lockdown.
+extension GateRoutes {
+    func registerSecurity(on group: RouterGroup<GateRequestContext>) {
+        group.get("events") { request, context in try await events(request, context) }
+        group.get("events/stream") { request, context in try await eventStream(request, context) }
+        group.get("journal/verify") { request, context in try await verifyJournal(request, context) }
+        group.get("occupancy") { request, context in try await occupancy(request, context) }
+        group.get("zones/:zoneId/occupants") { request, context in try await occupants(request, context) }
+        group.put("lockdown") { request, context in try await lockdown(request, context) }
+    }
+
+    static let eventFilters: Set<String> = [
+        "personId", "doorId", "zoneId", "decision", "reason", "type", "from", "to", "limit", "cursor",
+    ]
+
+    /// `GET /v1/events` → `{items, nextCursor}`, newest first.
+    func events(_ request: Request, _ context: GateRequestContext) async throws -> Response {
+        _ = try await require(RoleSet.readers, request, context)
+        let query = try Self.journalQuery(request.uri.queryParameters)
+        let page: JournalPage
+        do {
+            page = try await services.recorder.journal.events(query)
+        } catch {
+            throw APIProblem.unavailable("the journal cannot be read: \(error.code)", code: "journal-unavailable")
+        }
+        var object: [String: Any] = ["items": page.events.map(EventRepresentation.object)]
+        object["nextCursor"] = page.nextCursor.map { String($0) } ?? NSNull()
+        return JSONResponse.raw(.ok, EventRepresentation.data(object))
+    }
+
+    /// The journal query of `GET /v1/events`'s parameters; unknown or malformed parameters are a 400.
+    static func journalQuery(_ parameters: Parameters) throws -> JournalQuery {
+        var query = JournalQuery()
+        for (key, value) in parameters {
+            let key = String(key)
+            let value = String(value)
+            guard eventFilters.contains(key) else {
+                throw APIProblem.badRequest("unknown query parameter '\(key)'", code: "invalid-query")
+            }
+            switch key {
+            case "personId": query.personId = value
+            case "doorId": query.doorId = value
+            case "zoneId": query.zoneId = value
+            case "reason": query.reason = value
+            case "type": query.type = JournalEventType(rawValue: value)
+            case "decision":
+                guard let decision = JournalDecision(rawValue: value) else {
+                    throw APIProblem.badRequest("decision must be grant or deny", code: "invalid-query")
+                }
+                query.decision = decision
+            case "from", "to":
+                guard let date = EventRepresentation.parseTime(value) else {
+                    throw APIProblem.badRequest("\(key) must be an ISO 8601 time", code: "invalid-query")
+                }
+                let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+                if key == "from" { query.fromMilliseconds = milliseconds } else { query.toMilliseconds = milliseconds }
+            case "limit":
+                guard let limit = Int(value), (1...JournalQuery.maximumLimit).contains(limit) else {
+                    throw APIProblem.badRequest("limit must be an integer from 1 to \(JournalQuery.maximumLimit)",
+                        code: "invalid-query")
+                }
+                query.limit = limit
+            default:
+                guard let cursor = Int64(value), cursor > 0 else {
+                    throw APIProblem.badRequest("cursor must be a nextCursor from an earlier page",
+                        code: "invalid-query")
+                }
+                query.cursor = cursor
+            }
+        }
+        return query
+    }
+
+    /// `GET /v1/journal/verify` → the verification of the whole journal.
+    func verifyJournal(_ request: Request, _ context: GateRequestContext) async throws -> Response {
+        _ = try await require(RoleSet.readers, request, context)
+        let writer = services.store.writer
+        let result: Result<JournalVerification, AccessStoreError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { () throws(AccessStoreError) in
+                    try JournalVerifier().verify(writer)
+                })
+            }
+        }
+        let verification: JournalVerification
+        switch result {
+        case .success(let value): verification = value
+        case .failure(let error):
+            throw APIProblem.unavailable("the journal cannot be read: \(error.code)", code: "journal-unavailable")
+        }
+        var object: [String: Any] = [
+            "intact": verification.isIntact, "eventsChecked": verification.eventsChecked,
+            "checkpointsChecked": verification.checkpointsChecked, "unsignedEvents": verification.unsignedEvents,
+            "keyTrust": verification.keyTrust.rawValue,
+        ]
+        object["firstSequence"] = verification.firstSequence ?? NSNull()
+        object["lastSequence"] = verification.lastSequence ?? NSNull()
+        if let damage = verification.damage {
+            object["damage"] = ["sequence": damage.sequence, "kind": damage.kind.rawValue, "detail": damage.detail]
+        }
+        return JSONResponse.raw(.ok, EventRepresentation.data(object))
+    }
+
+    /// `GET /v1/occupancy` → `{items: [{zoneId, count}], lockdownZones}`.
+    func occupancy(_ request: Request, _ context: GateRequestContext) async throws -> Response {
+        _ = try await require(RoleSet.readers, request, context)
+        let state = services.authority.siteState
+        let items = state.occupancy.sorted { $0.key < $1.key }
+            .map { ["zoneId": $0.key, "count": $0.value] as [String: Any] }
+        return JSONResponse.raw(.ok, EventRepresentation.data([
+            "items": items, "lockdownZones": state.lockdownZones.sorted(),
+        ]))
+    }
+
+    /// `GET /v1/zones/{zoneId}/occupants` → `{items: [{personId, since}]}`.
+    func occupants(_ request: Request, _ context: GateRequestContext) async throws -> Response {
+        _ = try await require(RoleSet.readers, request, context)
+        let zoneId = try Self.pathId("zoneId", context)
+        guard services.authority.policies.currentPolicy()?.zoneIds.contains(zoneId) == true else {
+            throw APIProblem.notFound("zone '\(zoneId)' is not in the access policy")
+        }
+        let items = services.authority.siteState.presence.filter { $0.value.zoneId == zoneId }
+            .sorted { $0.key < $1.key }
+            .map { ["personId": $0.key, "since": EventRepresentation.timeFormat.format($0.value.since)] }
+        return JSONResponse.raw(.ok, EventRepresentation.data(["items": items]))
+    }
+
+    /// `PUT /v1/lockdown` with `{zoneId, locked}` → `{lockdownZones}`, journaled as a `lockdown` event first.
+    func lockdown(_ request: Request, _ context: GateRequestContext) async throws -> Response {
+        let caller = try await require(RoleSet.operators, request, context)
+        let body = try await JSONBody.decode(LockdownBody.self, request: request,
+            limit: services.configuration.maximumBodySize)
+        guard services.authority.policies.currentPolicy()?.zoneIds.contains(body.zoneId) == true else {
+            throw APIProblem.notFound("zone '\(body.zoneId)' is not in the access policy")
+        }
+        let details = EventRepresentation.data(["locked": body.locked])
+        do {
+            _ = try await services.recorder.record(NewJournalEvent(type: .lockdown, zoneId: body.zoneId,
+                reason: body.locked ? "lockdown_on" : "lockdown_off", actor: caller.tokenId,
+                details: String(decoding: details, as: UTF8.self)))
+        } catch {
+            throw APIProblem.unavailable("the journal could not record the lockdown", code: "journal-unavailable")
+        }
+        let zones = services.authority.setLockdown(zoneId: body.zoneId, locked: body.locked)
+        return JSONResponse.raw(.ok, EventRepresentation.data(["lockdownZones": zones.sorted()]))
+    }
+}
+
+/// `{zoneId, locked}`.
+struct LockdownBody: Decodable {
+    var zoneId: String
+    var locked: Bool
+
+    enum CodingKeys: String, CodingKey { case zoneId, locked }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownFields(allowed: ["zoneId", "locked"])
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        zoneId = try container.decode(String.self, forKey: .zoneId)
+        locked = try container.decode(Bool.self, forKey: .locked)
+        guard GateRoutes.isValidId(zoneId) else { throw APIProblem.badRequest("zoneId is not a valid id") }
+    }
+}

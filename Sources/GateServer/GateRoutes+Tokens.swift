@@ -1,0 +1,64 @@
+import AccessStore
+import Foundation
+import Hummingbird
+
+/// Token administration: `POST /v1/tokens`, `DELETE /v1/tokens/{id}`.
+extension GateRoutes {
+    func registerTokens(on group: RouterGroup<GateRequestContext>) {
+        group.post("tokens") { request, context in try await createToken(request, context) }
+        group.delete("tokens/:tokenId") { request, context in try await revokeToken(request, context) }
+    }
+
+    /// `POST /v1/tokens` with `{role, doorIds?, name?}` → 201 `{id, token}`; the token is shown only here.
+    func createToken(_ request: Request, _ context: GateRequestContext) async throws -> Response {
+        let caller = try await require(RoleSet.administrators, request, context)
+        let body = try await JSONBody.decode(TokenBody.self, request: request,
+            limit: services.configuration.maximumBodySize)
+        let (id, secret) = try await services.tokens.create(role: body.role, doorIds: body.doorIds ?? [],
+            name: body.name)
+        let details = EventRepresentation.data([
+            "change": "token_created", "tokenId": id, "role": body.role.rawValue, "doorIds": body.doorIds ?? [],
+        ])
+        _ = try? await services.recorder.record(NewJournalEvent(type: .adminChange, reason: "token_created",
+            actor: caller.tokenId, details: String(decoding: details, as: UTF8.self)))
+        return try JSONResponse.make(.created, ["id": id, "token": secret])
+    }
+
+    /// `DELETE /v1/tokens/{id}` → 204; 404 for an unknown token.
+    func revokeToken(_ request: Request, _ context: GateRequestContext) async throws -> Response {
+        let caller = try await require(RoleSet.administrators, request, context)
+        let id = try Self.pathId("tokenId", context)
+        guard try await services.tokens.revoke(id: id) else { throw APIProblem.notFound("no token '\(id)'") }
+        let details = EventRepresentation.data(["change": "token_revoked", "tokenId": id])
+        _ = try? await services.recorder.record(NewJournalEvent(type: .adminChange, reason: "token_revoked",
+            actor: caller.tokenId, details: String(decoding: details, as: UTF8.self)))
+        return Response(status: .noContent)
+    }
+}
+
+/// `{role, doorIds?, name?}`.
+struct TokenBody: Decodable {
+    var role: TokenRole
+    var doorIds: [String]?
+    var name: String?
+
+    enum CodingKeys: String, CodingKey { case role, doorIds, name }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownFields(allowed: ["role", "doorIds", "name"])
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let role = try container.decode(String.self, forKey: .role)
+        guard let parsed = TokenRole(rawValue: role) else {
+            throw APIProblem.badRequest("role must be controller, security, auditor or admin", code: "invalid-body")
+        }
+        self.role = parsed
+        doorIds = try container.decodeIfPresent([String].self, forKey: .doorIds)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        if let doorIds, let bad = doorIds.first(where: { !GateRoutes.isValidId($0) }) {
+            throw APIProblem.badRequest("door id '\(bad.prefix(64))' is not a valid id", code: "invalid-body")
+        }
+        if let name, !(1...200).contains(name.count) {
+            throw APIProblem.badRequest("name must be 1 to 200 characters", code: "invalid-body")
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import AccessStore
+import Foundation
+import Hummingbird
+
+/// CardGate's HTTP API v1 on a router: the gate-controller, security, token and operations endpoints.
+struct GateRoutes: Sendable {
+    let services: GateServices
+
+    func register(on router: Router<GateRequestContext>) {
+        registerOperations(on: router)
+        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(services: services))
+        registerDoors(on: v1)
+        registerSecurity(on: v1)
+        registerTokens(on: v1)
+    }
+
+    // MARK: Authorization
+
+    /// The caller, if its role is one of `roles`; otherwise a journaled 403.
+    func require(_ roles: Set<TokenRole>, _ request: Request, _ context: GateRequestContext) async throws -> Caller {
+        guard let caller = context.caller else { throw APIProblem.unauthorized("missing bearer token") }
+        guard roles.contains(caller.role) else {
+            let allowed = roles.map(\.rawValue).sorted().joined(separator: ", ")
+            throw await forbidden("the \(caller.role.rawValue) role may not do this (allowed: \(allowed))", caller,
+                request, context)
+        }
+        return caller
+    }
+
+    /// The controller caller bound to `doorId`; otherwise a journaled 403.
+    func requireController(of doorId: String, _ request: Request, _ context: GateRequestContext) async throws
+        -> Caller
+    {
+        let caller = try await require([.controller], request, context)
+        guard caller.controls(doorId) else {
+            throw await forbidden("this controller token is not bound to door '\(doorId)'", caller, request, context)
+        }
+        return caller
+    }
+
+    private func forbidden(
+        _ detail: String, _ caller: Caller, _ request: Request, _ context: GateRequestContext
+    ) async -> APIProblem {
+        await Self.journalAuthFailure(services, reason: "forbidden", detail: detail, actor: caller.tokenId,
+            request: request, address: context.peerKey)
+        return .forbidden(detail)
+    }
+
+    /// Journals a `token_failure` event; a journal failure is logged by the caller's absence of an event only,
+    /// since the request is refused either way.
+    static func journalAuthFailure(
+        _ services: GateServices, reason: String, detail: String, actor: String?, request: Request, address: String
+    ) async {
+        let details = EventRepresentation.data([
+            "address": address, "method": request.method.rawValue, "path": String(request.uri.path.prefix(256)),
+            "detail": detail,
+        ])
+        _ = try? await services.recorder.record(
+            NewJournalEvent(type: .tokenFailure, reason: reason, actor: actor,
+                details: String(decoding: details, as: UTF8.self)))
+    }
+
+    // MARK: Parameters
+
+    /// A path id (door, zone, token): 1 to 128 of `A-Z a-z 0-9 . _ ~ -`, not `.` or `..`.
+    static func pathId(_ name: String, _ context: GateRequestContext) throws -> String {
+        guard let value = context.parameters.get(name), isValidId(value) else {
+            throw APIProblem.badRequest("\(name) must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', '~', '-'",
+                code: "invalid-id")
+        }
+        return value
+    }
+
+    static func isValidId(_ value: String) -> Bool {
+        (1...128).contains(value.utf8.count) && value != "." && value != ".."
+            && value.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"),
+                    UInt8(ascii: "-"):
+                    true
+                default: false
+                }
+            }
+    }
+}

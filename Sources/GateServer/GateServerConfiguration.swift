@@ -1,0 +1,52 @@
+import Foundation
+
+/// What the daemon needs to serve CardGate's HTTP API: where to listen, the store, the CA certificates and limits.
+///
+/// Built from the configuration file and the command-line flags by `cardgated`, or directly by tests.
+public struct GateServerConfiguration: Sendable, Hashable {
+    /// The address to listen on, e.g. `127.0.0.1`.
+    public var host: String
+    /// The TCP port; 0 picks a free one.
+    public var port: Int
+    /// The SQLite database file of the ``AccessStore``.
+    public var databasePath: String
+    /// PEM or DER files of the office CA certificates that card certificates must chain to.
+    public var caCertificateFiles: [String]
+    /// The journal's Ed25519 key file for signed checkpoints; none: the journal is written without checkpoints.
+    public var journalKeyPath: String?
+    /// Site files (YAML or CSV) to load the policy model from while the store holds no model of its own.
+    public var siteFiles: [String]
+    /// How long an issued challenge may be presented, in seconds.
+    public var challengeTimeToLive: TimeInterval
+    /// The largest request body accepted, in bytes; larger bodies are answered with 413.
+    public var maximumBodySize: Int
+    /// Authentication failures one address may make per ``FailureLimiter`` window before its answers are slowed.
+    public var allowedAuthenticationFailures: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8443, databasePath: String = "/var/lib/cardgate/cardgate.db",
+        caCertificateFiles: [String] = [], journalKeyPath: String? = nil, siteFiles: [String] = [],
+        challengeTimeToLive: TimeInterval = 10, maximumBodySize: Int = 64 * 1024, allowedAuthenticationFailures: Int = 5
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.caCertificateFiles = caCertificateFiles
+        self.journalKeyPath = journalKeyPath
+        self.siteFiles = siteFiles
+        self.challengeTimeToLive = challengeTimeToLive
+        self.maximumBodySize = maximumBodySize
+        self.allowedAuthenticationFailures = allowedAuthenticationFailures
+    }
+
+    /// Sets ``host`` and ``port`` from `HOST:PORT` (`[v6]:PORT` for IPv6); nil if it is not of that form.
+    public static func parseListen(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65_535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        return (host, port)
+    }
+}

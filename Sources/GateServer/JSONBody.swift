@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Reads and decodes JSON request bodies strictly: a size limit, no unknown fields, and a clear detail for every
+/// way a body can be wrong.
+enum JSONBody {
+    /// The body's bytes, at most `limit` of them.
+    ///
+    /// - Throws: ``APIProblem`` 413 over the limit.
+    static func bytes(of request: Request, limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw APIProblem.bodyTooLarge(limit: limit)
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIProblem.bodyTooLarge(limit: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIProblem.bodyTooLarge(limit: limit)
+        }
+    }
+
+    /// Decodes `T` from `buffer`, or describes why it cannot be.
+    static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) -> Result<T, APIProblem> {
+        guard buffer.readableBytes > 0 else { return .failure(.badRequest("the request body is empty")) }
+        do {
+            return .success(try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView)))
+        } catch let error as DecodingError {
+            return .failure(.badRequest(describe(error), code: "invalid-body"))
+        } catch let problem as APIProblem {
+            return .failure(problem)
+        } catch {
+            return .failure(.badRequest("the request body is not valid JSON", code: "invalid-body"))
+        }
+    }
+
+    /// Reads and decodes in one step, throwing the problem.
+    static func decode<T: Decodable>(_ type: T.Type, request: Request, limit: Int) async throws -> T {
+        try decode(type, from: try await bytes(of: request, limit: limit)).get()
+    }
+
+    /// A one-line account of a decoding error naming the field.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            let text = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return text.isEmpty ? "the body" : text
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)) must be \(typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)) must be \(typeName(type)), not null"
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])) is required"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "the request body is not valid JSON" }
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "the request body does not match the expected shape"
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "a boolean"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        default: "\(type)".hasPrefix("Array") ? "an array" : "an object"
+        }
+    }
+}
+
+/// A coding key for any field name, to list the fields a body actually has.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+
+    init(stringValue: String) {
+        self.stringValue = stringValue
+        self.intValue = nil
+    }
+
+    init?(intValue: Int) {
+        self.stringValue = String(intValue)
+        self.intValue = intValue
+    }
+}
+
+extension Decoder {
+    /// Refuses an object with fields other than `allowed`.
+    func rejectUnknownFields(allowed: Set<String>) throws {
+        let container = try container(keyedBy: AnyCodingKey.self)
+        let unknown = container.allKeys.map(\.stringValue).filter { !allowed.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            let prefix = codingPath.map(\.stringValue).joined(separator: ".")
+            let names = unknown.map { prefix.isEmpty ? $0 : prefix + "." + $0 }.joined(separator: ", ")
+            throw APIProblem.badRequest("unknown field: \(names)", code: "invalid-body")
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import AccessStore
+import Foundation
+import GRDB
+
+/// Checks bearer tokens against the store's `token` table and manages tokens.
+///
+/// A token is looked up by the SHA-256 of the presented secret (the only form stored), and the stored hash is then
+/// compared with the computed one in constant time, so neither the look-up nor the comparison tells an attacker
+/// how much of a guess was right. Revoked tokens authenticate nobody.
+public struct TokenAuthenticator: Sendable {
+    let writer: any DatabaseWriter
+    let clock: @Sendable () -> Date
+
+    public init(writer: any DatabaseWriter, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.writer = writer
+        self.clock = clock
+    }
+
+    /// The caller holding `secret`, or nil when no active token has it.
+    public func authenticate(_ secret: String) async throws -> Caller? {
+        guard !secret.isEmpty, secret.utf8.count <= TokenSecret.maximumLength else { return nil }
+        let hash = TokenRecord.hash(secret: secret)
+        return try await writer.read { db -> Caller? in
+            guard let record = try TokenRecord.filter(Column("secret_hash") == hash).fetchOne(db),
+                Self.constantTimeEqual(record.secretHash, hash), record.revokedMilliseconds == nil
+            else { return nil }
+            let doors = try String.fetchAll(db, sql: "SELECT door_id FROM token_door WHERE token_id = ?",
+                arguments: [record.id])
+            return Caller(tokenId: record.id, role: record.role, doorIds: Set(doors))
+        }
+    }
+
+    /// Creates a token and returns its id and its secret, which is shown only this once.
+    ///
+    /// - Throws: ``APIProblem`` 400 when a controller names no door, another role names doors, or a door is unknown.
+    public func create(
+        role: TokenRole, doorIds: [String], name: String?
+    ) async throws -> (id: String, secret: String) {
+        if role == .controller, doorIds.isEmpty {
+            throw APIProblem.badRequest("a controller token needs at least one door in doorIds", code: "invalid-token")
+        }
+        if role != .controller, !doorIds.isEmpty {
+            throw APIProblem.badRequest("only controller tokens are bound to doors", code: "invalid-token")
+        }
+        let secret = TokenSecret.generate()
+        let id = TokenSecret.generateId()
+        let created = Int64((clock().timeIntervalSince1970 * 1000).rounded(.down))
+        let record = TokenRecord(id: id, name: name, role: role, secret: secret, createdMilliseconds: created)
+        let unknown = try await writer.write { db -> [String] in
+            let known = try Set(String.fetchAll(db, sql: "SELECT id FROM door"))
+            let unknown = Set(doorIds).subtracting(known).sorted()
+            guard unknown.isEmpty else { return unknown }
+            try record.insert(db)
+            for door in Set(doorIds) { try TokenDoorRecord(tokenId: id, doorId: door).insert(db) }
+            return []
+        }
+        guard unknown.isEmpty else {
+            throw APIProblem.badRequest("unknown door: \(unknown.joined(separator: ", "))", code: "unknown-door")
+        }
+        return (id, secret)
+    }
+
+    /// Revokes the token `id`; false if there is no such token (revoking twice keeps the first time).
+    public func revoke(id: String) async throws -> Bool {
+        let now = Int64((clock().timeIntervalSince1970 * 1000).rounded(.down))
+        return try await writer.write { db -> Bool in
+            guard try TokenRecord.fetchOne(db, key: id) != nil else { return false }
+            try db.execute(sql: "UPDATE token SET revoked_ms = max(created_ms, ?) WHERE id = ? AND revoked_ms IS NULL",
+                arguments: [now, id])
+            return true
+        }
+    }
+
+    /// Compares two byte strings in time that depends only on their lengths.
+    static func constantTimeEqual(_ lhs: Data, _ rhs: Data) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for (left, right) in zip(lhs, rhs) { difference |= left ^ right }
+        return difference == 0
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GateServer
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Bad input")
+struct BadInputTests {
+    static let cases: [(name: String, body: String, status: Int, detail: String)] = [
+        ("malformed JSON", #"{"credential": "#, 400, "not valid JSON"),
+        ("empty body", "", 400, "empty"),
+        ("wrong type", #"{"credential": {"type": "uid", "uid": 1234}}"#, 400, "credential.uid must be a string"),
+        ("missing credential", #"{"pin": "1234"}"#, 400, "credential is required"),
+        ("unknown field", #"{"credential": {"type": "uid", "uid": "04AB"}, "admin": true}"#, 400,
+            "unknown field: admin"),
+        ("unknown credential type", #"{"credential": {"type": "nfc", "uid": "04AB"}}"#, 400, "credential.type"),
+        ("uid not hex", #"{"credential": {"type": "uid", "uid": "zz-not-hex"}}"#, 400, "uid"),
+        ("bad direction", #"{"credential": {"type": "uid", "uid": "04AB"}, "direction": "up"}"#, 400, "direction"),
+        ("certificate not base64",
+            #"{"credential": {"type": "piv", "certificate": "%%%", "challenge": "x", "signature": "AAAA"}}"#,
+            400, "challenge"),
+    ]
+
+    @Test("malformed access requests are 4xx problems and journaled as denies", arguments: cases.indices)
+    func malformedAccess(index: Int) async throws {
+        let testCase = Self.cases[index]
+        let fixture = try await GateFixture.make()
+        let gate = try #require(fixture.tokens["gate"])
+        try await fixture.test { client in
+            let response = try await send(client, .post, "/v1/doors/vehicle-gate/access", token: gate,
+                body: testCase.body)
+            #expect(Int(response.status.code) == testCase.status, "\(testCase.name)")
+            #expect(response.headers[.contentType] == "application/problem+json")
+            let problem = json(response)
+            let detail = problem["detail"] as? String ?? ""
+            #expect(detail.contains(testCase.detail), "\(testCase.name): \(detail)")
+            #expect(problem["decision"] as? String == "deny")
+            #expect(problem["eventId"] is String)
+            #expect((problem["type"] as? String)?.hasPrefix("/problems/") == true)
+        }
+        #expect(try await fixture.eventCount() == 1)
+    }
+
+    @Test("invalid base64 in a PIV credential is a 400 naming the field")
+    func invalidBase64() async throws {
+        let fixture = try await GateFixture.make()
+        let gate = try #require(fixture.tokens["gate"])
+        try await fixture.test { client in
+            let issued = try await send(client, .post, "/v1/doors/floor4-door/challenges", token: gate)
+            let challenge = try #require(json(issued)["challenge"] as? String)
+            let response = try await send(client, .post, "/v1/doors/floor4-door/access", token: gate,
+                body: #"{"credential": {"type": "piv", "certificate": "not*base64", "#
+                    + #""challenge": "\#(challenge)", "signature": "AAAA"}}"#)
+            #expect(response.status == .badRequest)
+            #expect((json(response)["detail"] as? String)?.contains("certificate") == true)
+            #expect(json(response)["reason"] as? String == "certificate_invalid")
+        }
+    }
+
+    @Test("a body over the limit is 413 and journaled as a deny")
+    func hugeBody() async throws {
+        let fixture = try await GateFixture.make(maximumBodySize: 1024)
+        let gate = try #require(fixture.tokens["gate"])
+        try await fixture.test { client in
+            let padding = String(repeating: "A", count: 4096)
+            let response = try await send(client, .post, "/v1/doors/vehicle-gate/access", token: gate,
+                body: #"{"credential": {"type": "uid", "uid": "\#(padding)"}}"#)
+            #expect(response.status == .contentTooLarge)
+            #expect(response.headers[.contentType] == "application/problem+json")
+        }
+        #expect(try await fixture.eventCount() == 1)
+    }
+
+    @Test("unknown doors, unknown routes and path tricks are 4xx problems")
+    func unknownThings() async throws {
+        let fixture = try await GateFixture.make()
+        let gate = try #require(fixture.tokens["gate"])
+        let security = try #require(fixture.tokens["security"])
+        try await fixture.test { client in
+            let unknownDoor = try await send(client, .post, "/v1/doors/no-such-door/access", token: gate,
+                body: #"{"credential": {"type": "uid", "uid": "04AB"}}"#)
+            #expect(unknownDoor.status == .forbidden)
+            let unknownRoute = try await send(client, .get, "/v1/nothing-here", token: security)
+            #expect(unknownRoute.status == .notFound)
+            #expect(unknownRoute.headers[.contentType] == "application/problem+json")
+            let trick = try await send(client, .get, "/v1/zones/..%2F..%2Fetc/occupants", token: security)
+            #expect((400..<500).contains(Int(trick.status.code)))
+            let badLimit = try await send(client, .get, "/v1/events?limit=0", token: security)
+            #expect(badLimit.status == .badRequest)
+            let badFilter = try await send(client, .get, "/v1/events?secret=1", token: security)
+            #expect(badFilter.status == .badRequest)
+            let badTime = try await send(client, .get, "/v1/events?from=yesterday", token: security)
+            #expect(badTime.status == .badRequest)
+            let unknownZone = try await send(client, .get, "/v1/zones/atlantis/occupants", token: security)
+            #expect(unknownZone.status == .notFound)
+        }
+    }
+}
