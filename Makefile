@@ -11,6 +11,7 @@ test: pcscd
 ## make demo: start pcscd, serve a simulated card to a virtual reader, watch the reader see it.
 demo: pcscd
 	$(SWIFT) build --product cardgate
+	$(SWIFT) build --product cardgated
 	Tools/demo.sh
 
 pcscd:

@@ -7,7 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
-packages=(libpcsclite-dev libsqlite3-dev pcscd pcsc-tools vsmartcard-vpcd opensc yubico-piv-tool)
+packages=(libpcsclite-dev libsqlite3-dev pcscd pcsc-tools vsmartcard-vpcd opensc yubico-piv-tool curl)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

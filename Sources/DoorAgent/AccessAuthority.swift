@@ -81,10 +81,21 @@ public struct AccessAnswer: Sendable, Hashable, Codable {
     public var reason: String
     public var eventId: String?
     public var unlockSeconds: Int?
-    public var person: String?
+    public var person: PersonSummary?
+
+    /// The person the authority recognised, as the API's `person` object.
+    public struct PersonSummary: Sendable, Hashable, Codable {
+        public var id: String
+        public var displayName: String?
+
+        public init(id: String, displayName: String? = nil) {
+            self.id = id
+            self.displayName = displayName
+        }
+    }
 
     public init(decision: Outcome, reason: String, eventId: String? = nil, unlockSeconds: Int? = nil,
-                person: String? = nil) {
+                person: PersonSummary? = nil) {
         self.decision = decision
         self.reason = reason
         self.eventId = eventId

@@ -72,7 +72,11 @@ struct GateRunCommand: AsyncParsableCommand {
                 case .card(let why), .authority(let why): detail = " — \(why)"
                 }
             }
-            log("\(decision) \(outcome.reason)  \(who)  \(LatencySummary.format(outcome.duration))\(detail)")
+            var person = ""
+            if case .answered(let answer) = outcome.result, let known = answer.person {
+                person = "  \(known.displayName ?? known.id)"
+            }
+            log("\(decision) \(outcome.reason)  \(who)\(person)  \(LatencySummary.format(outcome.duration))\(detail)")
         }
     }
 }
