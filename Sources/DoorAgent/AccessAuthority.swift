@@ -1,5 +1,6 @@
 import Credentials
 import Foundation
+import SmartCard
 
 /// Who decides at a door: the daemon in-process for its own doors, or the daemon over HTTP for a remote gate
 /// controller (`HTTPAccessAuthority`). The shapes follow the HTTP API v1 of CardGate.
@@ -65,7 +66,7 @@ extension TapRequest: Encodable {
             try credentialContainer.encode(WireBase64.encode(signature, alphabet: .standard), forKey: .signature)
         case .uid(let uid):
             try credentialContainer.encode("uid", forKey: .type)
-            try credentialContainer.encode(uid.map { String(format: "%02X", $0) }.joined(), forKey: .uid)
+            try credentialContainer.encode(uid.hexString(), forKey: .uid)
         }
         try container.encodeIfPresent(pin, forKey: .pin)
         try container.encodeIfPresent(direction, forKey: .direction)

@@ -71,17 +71,6 @@ final class TestAuthority: AccessAuthority {
     }
 }
 
-/// A card channel straight onto a simulated card, for issuing cards in-process.
-final class DirectChannel: CardChannel {
-    let card: any SimulatedCard
-    init(_ card: any SimulatedCard) { self.card = card }
-    var atr: [UInt8] { card.atr }
-    func transmit(raw command: [UInt8]) async throws -> [UInt8] { card.respond(to: command) }
-    func beginTransaction() async throws {}
-    func endTransaction(disposition: CardDisposition) async throws {}
-    func disconnect(disposition: CardDisposition) async throws {}
-}
-
 @Suite("Door agent")
 struct DoorAgentTests {
     static let readerName = "Door reader"
@@ -92,7 +81,7 @@ struct DoorAgentTests {
     static func issuedCard() async throws -> (SimulatedPIVCard, IssuedCard) {
         let card = SimulatedPIVCard()
         let issued = try await CardIssuer(ca: ca).issue(CardIssuanceRequest(holder: "Trần Thị Bình"),
-                                                        on: PIVClient(channel: DirectChannel(card)))
+                                                        on: PIVClient(channel: DirectCardChannel(card)))
         card.reset()
         return (card, issued)
     }
@@ -125,8 +114,8 @@ struct DoorAgentTests {
     func clonedCard() async throws {
         let (original, issued) = try await Self.issuedCard()
         let clone = SimulatedPIVCard()
-        let cloneClient = PIVClient(channel: DirectChannel(clone))
-        let originalClient = PIVClient(channel: DirectChannel(original))
+        let cloneClient = PIVClient(channel: DirectCardChannel(clone))
+        let originalClient = PIVClient(channel: DirectCardChannel(original))
         _ = try await cloneClient.select()
         try await cloneClient.authenticate(managementKey: .defaultKey)
         _ = try await cloneClient.generateKey(in: .cardAuthentication, algorithm: .eccP256)

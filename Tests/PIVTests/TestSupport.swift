@@ -3,21 +3,6 @@ import Foundation
 import PIV
 import SmartCard
 
-/// A card channel straight onto a simulated card, for unit tests without a reader.
-final class DirectCardChannel: CardChannel {
-    let card: any SimulatedCard
-
-    init(_ card: any SimulatedCard) {
-        self.card = card
-    }
-
-    var atr: [UInt8] { card.atr }
-    func transmit(raw command: [UInt8]) async throws -> [UInt8] { card.respond(to: command) }
-    func beginTransaction() async throws {}
-    func endTransaction(disposition: CardDisposition) async throws {}
-    func disconnect(disposition: CardDisposition) async throws {}
-}
-
 /// A deterministic generator (SplitMix64) so that fuzz cases can be reproduced from their seed.
 struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
