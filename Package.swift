@@ -90,6 +90,7 @@ let package = Package(
             dependencies: [
                 "SmartCard", "CardSimulator", "PIV", "AccessPolicy", "SiteFile", "AccessStore", "DoorAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "CardSimulator"]),
@@ -114,6 +115,13 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .testTarget(
+            name: "CardGateCLITests",
+            dependencies: [
+                "cardgate", "GateServer", "AccessStore", "AccessPolicy", "SiteFile", "DoorAgent",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -1,25 +1,17 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// The daemon's HTTP API as an `AccessAuthority`: what a remote gate controller (`cardgate gate run`) uses.
 public struct HTTPAccessAuthority: AccessAuthority {
-    public let server: URL
-    private let token: String
-    private let session: URLSession
+    private let client: GateAPIClient
+
+    public var server: URL { client.server }
 
     /// - Parameters:
     ///   - server: the daemon's base URL, e.g. `http://10.0.0.5:8080`.
     ///   - token: a `controller` token bound to the door.
     ///   - timeout: per request; a door must not wait long for an answer that will not come.
     public init(server: URL, token: String, timeout: TimeInterval = 3) {
-        self.server = server
-        self.token = token
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        session = URLSession(configuration: configuration)
+        client = GateAPIClient(server: server, token: token, timeout: timeout)
     }
 
     public func challenge(door: String) async throws -> IssuedChallenge {
@@ -31,50 +23,19 @@ public struct HTTPAccessAuthority: AccessAuthority {
     }
 
     private func post<Answer: Decodable>(door: String, action: String, body: Data, expecting status: Int)
-        async throws -> Answer
+        async throws(AuthorityError) -> Answer
     {
-        guard let escaped = door.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) else {
-            throw AuthorityError.invalidDoor(door)
-        }
-        var request = URLRequest(url: server.appendingPathComponent("v1/doors/\(escaped)/\(action)"))
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        let data: Data
-        let response: URLResponse
         do {
-            (data, response) = try await session.data(for: request)
+            let request = try client.request("POST", ["v1", "doors", door, action], body: body)
+            return try GateAPIClient.decode(Answer.self, from: try await client.send(request, expecting: status))
         } catch {
-            throw AuthorityError.unreachable((error as NSError).localizedDescription)
+            switch error {
+            case .invalidPath: throw .invalidDoor(door)
+            case .unreachable(let why): throw .unreachable(why)
+            case .http(let status, let problem): throw .http(status: status, detail: problem?.detail ?? problem?.title)
+            case .malformedAnswer(let why): throw .malformedAnswer(why)
+            }
         }
-        let code = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard code == status else {
-            let problem = try? JSONDecoder().decode(Problem.self, from: data)
-            throw AuthorityError.http(status: code, detail: problem?.detail ?? problem?.title)
-        }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            if let date = Self.parseDate(text) { return date }
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not ISO 8601"))
-        }
-        do {
-            return try decoder.decode(Answer.self, from: data)
-        } catch {
-            throw AuthorityError.malformedAnswer("\(error)")
-        }
-    }
-
-    static func parseDate(_ text: String) -> Date? {
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return withFraction.date(from: text) ?? ISO8601DateFormatter().date(from: text)
-    }
-
-    private struct Problem: Decodable {
-        var title: String?
-        var detail: String?
     }
 }
 

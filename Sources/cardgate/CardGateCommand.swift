@@ -17,6 +17,7 @@ struct CardGateCommand: AsyncParsableCommand {
             PolicyCommand.self,
             JournalCommand.self,
             GateCommand.self,
+            EventsCommand.self, OccupancyCommand.self, LockdownCommand.self,
             DiagnoseCommand.self,
         ]
     )

@@ -1,0 +1,188 @@
+import AccessPolicy
+import AccessStore
+import DoorAgent
+import Foundation
+import GateServer
+import Hummingbird
+import HummingbirdTesting
+import SiteFile
+import Synchronization
+
+@testable import cardgate
+
+/// A daemon in this process on a real port, over a database made the way `cardgate init` and `cardgate site apply`
+/// make one and opened the way `cardgated` opens it, with a token file per role.
+struct SecurityTestServer: Sendable {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    let services: GateServices
+    let directory: URL
+    /// Token files by role name (`security`, `auditor`, `admin`, `controller` of vehicle-gate and main-entrance),
+    /// each 0600.
+    let tokenFiles: [String: String]
+    /// Token secrets by the same names.
+    let tokens: [String: String]
+
+    static func make() async throws -> SecurityTestServer {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cardgate-cli-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let database = directory.appendingPathComponent("cardgate.db").path
+        let adminTokenPath = directory.appendingPathComponent("admin.token").path
+        let initialized = try StoreInitializer().initialize(databasePath: database, adminTokenPath: adminTokenPath)
+        let sources = try ["Config/site.example.yaml", "Config/people.example.yaml"].map { path in
+            SiteFile.Source(name: path,
+                text: try String(contentsOf: repositoryRoot.appendingPathComponent(path), encoding: .utf8))
+        }
+        let model = try SiteFile.load(sources)
+        do {
+            let store = try AccessStore.open(at: database)
+            _ = try await store.apply(model, scope: SiteApplyScope.site.union(.people), actor: "test",
+                journal: JournalWriter(key: try JournalKey.load(from: initialized.journalKeyPath)))
+        }
+        let services = try await GateServices.open(
+            GateServerConfiguration(host: "127.0.0.1", port: 0, databasePath: database))
+        var tokens: [String: String] = [:]
+        tokens["admin"] = try String(contentsOfFile: adminTokenPath, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        tokens["controller"] = try await services.tokens.create(role: .controller,
+            doorIds: ["vehicle-gate", "main-entrance"], name: "gate").secret
+        for role in [TokenRole.security, .auditor] {
+            tokens[role.rawValue] = try await services.tokens.create(role: role, doorIds: [], name: nil).secret
+        }
+        var files: [String: String] = [:]
+        for (name, secret) in tokens {
+            files[name] = try writeFile(directory, "\(name).token", secret + "\n", mode: 0o600)
+        }
+        return SecurityTestServer(services: services, directory: directory, tokenFiles: files, tokens: tokens)
+    }
+
+    /// Runs `body` with the base URL of the server while it listens on a port of its own.
+    func run<Value: Sendable>(_ body: @Sendable (URL) async throws -> Value) async throws -> Value {
+        let app = try await buildApplication(services.configuration, services: services)
+        return try await app.test(.live) { client in
+            guard let port = client.port, let url = URL(string: "http://localhost:\(port)") else {
+                throw TestFailure("the live test server has no port")
+            }
+            return try await body(url)
+        }
+    }
+
+    /// Appends an event to the journal as the daemon would.
+    @discardableResult
+    func record(
+        _ type: JournalEventType = .accessDecision, door: String? = nil, zone: String? = nil, person: String? = nil,
+        decision: JournalDecision? = nil, reason: String? = nil
+    ) async throws -> JournalEvent {
+        try await services.recorder.record(NewJournalEvent(type: type, doorId: door, zoneId: zone, personId: person,
+            decision: decision, reason: reason, details: "{}"))
+    }
+
+    /// A UID tap through the API as a gate controller makes it.
+    func tap(uid: [UInt8], door: String, server: URL) async throws -> AccessAnswer {
+        try await HTTPAccessAuthority(server: server, token: tokens["controller"] ?? "", timeout: 10)
+            .requestAccess(door: door, TapRequest(credential: .uid(uid)))
+    }
+
+    /// Writes a file in `directory` with `mode`; returns its path.
+    static func writeFile(_ directory: URL, _ name: String, _ text: String, mode: Int) throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+        return path
+    }
+
+    func writeFile(_ name: String, _ text: String, mode: Int = 0o600) throws -> String {
+        try Self.writeFile(directory, name, text, mode: mode)
+    }
+}
+
+/// A test that could not go on.
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// What a command printed: result lines and notes, in order; new lines can be awaited.
+final class CapturedOutput: Sendable {
+    private struct Waiter {
+        var id: Int
+        var predicate: @Sendable (String) -> Bool
+        var continuation: CheckedContinuation<String?, Never>
+    }
+
+    private struct State {
+        var lines: [String] = []
+        var notes: [String] = []
+        var waiters: [Waiter] = []
+        var nextId = 0
+    }
+
+    private let state = Mutex(State())
+
+    var lines: [String] { state.withLock { $0.lines } }
+    var notes: [String] { state.withLock { $0.notes } }
+
+    var output: CommandOutput {
+        CommandOutput(line: { [self] in append($0, note: false) }, note: { [self] in append($0, note: true) })
+    }
+
+    private func append(_ text: String, note: Bool) {
+        let ready = state.withLock { state -> [CheckedContinuation<String?, Never>] in
+            if note { state.notes.append(text) } else { state.lines.append(text) }
+            let matched = state.waiters.filter { $0.predicate(text) }
+            state.waiters.removeAll { $0.predicate(text) }
+            return matched.map(\.continuation)
+        }
+        for continuation in ready { continuation.resume(returning: text) }
+    }
+
+    /// The first line or note, printed so far or later, that satisfies `predicate`; nil when cancelled first.
+    func first(where predicate: @escaping @Sendable (String) -> Bool) async -> String? {
+        let id = state.withLock { state -> Int in
+            state.nextId += 1
+            return state.nextId
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let found = state.withLock { state -> String? in
+                    if let text = (state.lines + state.notes).first(where: predicate) { return text }
+                    state.waiters.append(Waiter(id: id, predicate: predicate, continuation: continuation))
+                    return nil
+                }
+                if let found { continuation.resume(returning: found) }
+                if Task.isCancelled { cancelWaiter(id) }
+            }
+        } onCancel: {
+            cancelWaiter(id)
+        }
+    }
+
+    private func cancelWaiter(_ id: Int) {
+        let waiter = state.withLock { state -> Waiter? in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index)
+        }
+        waiter?.continuation.resume(returning: nil)
+    }
+}
+
+/// Runs `body`, failing instead of hanging when it has not finished after `seconds` (a guard against a lost event,
+/// not a measurement).
+func withDeadline<Value: Sendable>(
+    _ seconds: Int = 60, _ body: @escaping @Sendable () async throws -> Value
+) async throws -> Value {
+    try await withThrowingTaskGroup(of: Value?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw TestFailure("nothing after \(seconds) s")
+        }
+        return value
+    }
+}
