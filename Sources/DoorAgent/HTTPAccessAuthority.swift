@@ -23,35 +23,9 @@ public struct HTTPAccessAuthority: AccessAuthority {
     }
 
     private func post<Answer: Decodable>(door: String, action: String, body: Data, expecting status: Int)
-        async throws(AuthorityError) -> Answer
+        async throws(GateAPIError) -> Answer
     {
-        do {
-            let request = try client.request("POST", ["v1", "doors", door, action], body: body)
-            return try GateAPIClient.decode(Answer.self, from: try await client.send(request, expecting: status))
-        } catch {
-            switch error {
-            case .invalidPath: throw .invalidDoor(door)
-            case .unreachable(let why): throw .unreachable(why)
-            case .http(let status, let problem): throw .http(status: status, detail: problem?.detail ?? problem?.title)
-            case .malformedAnswer(let why): throw .malformedAnswer(why)
-            }
-        }
-    }
-}
-
-/// Why the HTTP authority gave no decision.
-public enum AuthorityError: Error, Hashable, Sendable, CustomStringConvertible {
-    case invalidDoor(String)
-    case unreachable(String)
-    case http(status: Int, detail: String?)
-    case malformedAnswer(String)
-
-    public var description: String {
-        switch self {
-        case .invalidDoor(let door): "door id \"\(door)\" cannot be put in a URL"
-        case .unreachable(let why): "the daemon cannot be reached: \(why)"
-        case .http(let status, let detail): "the daemon answered HTTP \(status)" + (detail.map { ": \($0)" } ?? "")
-        case .malformedAnswer(let why): "the daemon's answer is not what the API promises: \(why)"
-        }
+        let request = try client.request("POST", ["v1", "doors", door, action], body: body)
+        return try GateAPIClient.decode(Answer.self, from: try await client.send(request, expecting: status))
     }
 }

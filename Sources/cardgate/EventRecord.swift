@@ -3,7 +3,7 @@ import Foundation
 
 /// One journal event as the API sends it (`GET /v1/events` items, `data:` of the event stream), with the JSON text
 /// it came as, so `--json` passes the server's object on unchanged.
-struct EventRecord: Sendable, Hashable {
+struct EventRecord: Sendable, Hashable, Decodable {
     var id: String
     var sequence: Int64
     var time: Date
@@ -16,39 +16,15 @@ struct EventRecord: Sendable, Hashable {
     var reason: String?
     var actor: String?
     /// The event object as one line of JSON.
-    var json: String
+    var json = ""
 
-    private struct Fields: Decodable {
-        var id: String
-        var sequence: Int64
-        var time: String
-        var type: String
-        var doorId: String?
-        var zoneId: String?
-        var personId: String?
-        var cardId: String?
-        var decision: String?
-        var reason: String?
-        var actor: String?
+    private enum CodingKeys: String, CodingKey {
+        case id, sequence, time, type, doorId, zoneId, personId, cardId, decision, reason, actor
     }
 
     /// Reads one event object from JSON text.
     init(json: String) throws(GateAPIError) {
-        let fields = try GateAPIClient.decode(Fields.self, from: Data(json.utf8))
-        guard let time = GateAPIClient.parseDate(fields.time) else {
-            throw .malformedAnswer("event \(fields.id): time '\(fields.time)' is not ISO 8601")
-        }
-        id = fields.id
-        sequence = fields.sequence
-        self.time = time
-        type = fields.type
-        doorId = fields.doorId
-        zoneId = fields.zoneId
-        personId = fields.personId
-        cardId = fields.cardId
-        decision = fields.decision
-        reason = fields.reason
-        actor = fields.actor
+        self = try GateAPIClient.decode(Self.self, from: Data(json.utf8))
         self.json = json.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -34,9 +34,9 @@ struct SecurityCommandTests {
     }
 
     static func occupancy(_ arguments: [String], _ captured: CapturedOutput) async throws -> CLIFailure? {
+        let command = try OccupancyCommand.parse(arguments)
         do {
-            try await OccupancyCommand.parse(arguments).execute(sources: flagsOnly, output: captured.output,
-                width: nil)
+            try await command.execute(sources: flagsOnly, output: captured.output, width: nil)
             return nil
         } catch {
             return error
@@ -44,8 +44,9 @@ struct SecurityCommandTests {
     }
 
     static func lockdown(_ arguments: [String], _ captured: CapturedOutput) async throws -> CLIFailure? {
+        let command = try LockdownCommand.parse(arguments)
         do {
-            try await LockdownCommand.parse(arguments).execute(sources: flagsOnly, output: captured.output)
+            try await command.execute(sources: flagsOnly, output: captured.output)
             return nil
         } catch {
             return error
