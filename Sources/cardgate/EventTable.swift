@@ -13,10 +13,12 @@ struct EventTable: Sendable {
         let titles = ["ID", "TIME " + Self.offset(timeZone, at: now), "TYPE", "DOOR", "ZONE", "PERSON", "DECISION",
             "REASON"]
         let fixed: Set<Int> = [0, 1, 6]
+        // On a narrow terminal the zone goes first, then the type, then the id.
+        let hideRanks: [Int: Int] = [4: 0, 2: 1, 0: 2]
         table = TextTable(
             columns: titles.enumerated().map { index, title in
                 TextTable.Column(title: title, alignRight: index == 0, shrinkable: !fixed.contains(index),
-                    minimumWidth: typical[index])
+                    minimumWidth: typical[index], hideRank: hideRanks[index])
             },
             maximumWidth: maximumWidth)
     }

@@ -152,6 +152,8 @@ struct SecurityCommandTests {
             #expect(narrow.lines.count == 3)
             #expect(narrow.lines.allSatisfy { DisplayWidth.of($0) <= 60 })
             #expect(narrow.lines.contains { $0.contains("…") })
+            #expect(narrow.lines.first?.contains("ZONE") == false)
+            #expect(narrow.lines.first?.contains("PERSON") == true)
         }
     }
 
@@ -170,6 +172,8 @@ struct SecurityCommandTests {
             let following = Task {
                 try await command.execute(sources: Self.flagsOnly, output: captured.output, width: 120)
             }
+            // The header comes once the command knows where the journal ends: it follows from there.
+            _ = try await withDeadline { await captured.first { $0.contains("TIME") } }
             try await server.record(door: "main-entrance", zone: "lobby", person: "tran-thi-binh", decision: .deny,
                 reason: "outside_schedule")
             let answer = try await server.tap(uid: [0x04, 0x99, 0xAA, 0xBB], door: "vehicle-gate", server: url)
