@@ -1,6 +1,6 @@
 import Foundation
 
-/// Journal events as a ``TextTable``: id, site-local time, type, door, zone, person, decision, reason.
+/// Journal events as a ``TextTable``: id, site-local time, type, door, zone, person, decision, reason, actor.
 struct EventTable: Sendable {
     private(set) var table: TextTable
     let timeZone: TimeZone
@@ -9,12 +9,12 @@ struct EventTable: Sendable {
     ///   - live: start the columns at typical widths, since rows arrive one at a time.
     init(timeZone: TimeZone, maximumWidth: Int?, live: Bool = false, now: Date = Date()) {
         self.timeZone = timeZone
-        let typical = live ? [6, 19, 15, 14, 10, 14, 5, 18] : Array(repeating: 0, count: 8)
+        let typical = live ? [6, 19, 15, 18, 12, 14, 5, 18, 8] : Array(repeating: 0, count: 9)
         let titles = ["ID", "TIME " + Self.offset(timeZone, at: now), "TYPE", "DOOR", "ZONE", "PERSON", "DECISION",
-            "REASON"]
+            "REASON", "ACTOR"]
         let fixed: Set<Int> = [0, 1, 6]
-        // On a narrow terminal the zone goes first, then the type, then the id.
-        let hideRanks: [Int: Int] = [4: 0, 2: 1, 0: 2]
+        // On a narrow terminal the actor goes first, then the zone, the type and the id.
+        let hideRanks: [Int: Int] = [8: 0, 4: 1, 2: 2, 0: 3]
         table = TextTable(
             columns: titles.enumerated().map { index, title in
                 TextTable.Column(title: title, alignRight: index == 0, shrinkable: !fixed.contains(index),
@@ -27,7 +27,7 @@ struct EventTable: Sendable {
     func row(_ event: EventRecord) -> [String] {
         [
             event.id, localTime(event.time), event.type, event.doorId ?? "-", event.zoneId ?? "-",
-            event.personId ?? "-", event.decision?.uppercased() ?? "-", event.reason ?? "-",
+            event.personId ?? "-", event.decision?.uppercased() ?? "-", event.reason ?? "-", event.actor ?? "-",
         ]
     }
 

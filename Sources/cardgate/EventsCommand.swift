@@ -26,13 +26,13 @@ struct EventsCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ServerOptions
 
-    @Option(name: .customLong("person"), help: "Only events of this person id.")
+    @Option(name: .customLong("person"), help: ArgumentHelp("Only events of this person.", valueName: "id"))
     var personId: String?
 
-    @Option(name: .customLong("door"), help: "Only events at this door id.")
+    @Option(name: .customLong("door"), help: ArgumentHelp("Only events at this door.", valueName: "id"))
     var doorId: String?
 
-    @Option(name: .customLong("zone"), help: "Only events in this zone id.")
+    @Option(name: .customLong("zone"), help: ArgumentHelp("Only events in this zone.", valueName: "id"))
     var zoneId: String?
 
     @Option(help: "Only grants or only denials.")
@@ -45,10 +45,10 @@ struct EventsCommand: AsyncParsableCommand {
         + "lockdown, token_failure)."))
     var type: String?
 
-    @Option(help: "Events from this time on.")
+    @Option(help: ArgumentHelp("Events from this time on.", valueName: "time"))
     var from: String?
 
-    @Option(help: "Events before this time.")
+    @Option(help: ArgumentHelp("Events before this time.", valueName: "time"))
     var to: String?
 
     @Option(help: "Events per page, 1 to 1000.")

@@ -25,7 +25,7 @@ struct LockdownCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ServerOptions
 
-    @Option(help: "The zone id.")
+    @Option(help: ArgumentHelp("The zone.", valueName: "id"))
     var zone: String
 
     @Flag(help: "The API's JSON answer.")

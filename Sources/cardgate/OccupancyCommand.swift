@@ -19,7 +19,7 @@ struct OccupancyCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ServerOptions
 
-    @Option(help: "List the people inside this zone id.")
+    @Option(help: ArgumentHelp("List the people inside this zone.", valueName: "id"))
     var zone: String?
 
     @Flag(help: "The API's JSON answer instead of a table.")

@@ -14,14 +14,17 @@ struct ServerOptions: ParsableArguments {
         token file readable by group or others gets a warning.
         """
 
-    @Option(help: "The daemon's base URL, e.g. https://cardgate.example:8443 (else CARDGATE_SERVER).")
+    @Option(help: ArgumentHelp("The daemon's base URL, e.g. https://cardgate.example:8443 (else CARDGATE_SERVER).",
+        valueName: "url"))
     var server: String?
 
-    @Option(help: "A file holding a security, auditor or admin token (else CARDGATE_TOKEN_FILE or CARDGATE_TOKEN).")
+    @Option(help: ArgumentHelp("A file holding a security, auditor or admin token (else CARDGATE_TOKEN_FILE or "
+        + "CARDGATE_TOKEN).", valueName: "file"))
     var tokenFile: String?
 
     @Option(name: .customLong("cli-config"),
-            help: "The configuration file (default: ~/.config/cardgate/cli.yaml, else /etc/cardgate/cli.yaml).")
+            help: ArgumentHelp("The configuration file (default: ~/.config/cardgate/cli.yaml, else "
+                + "/etc/cardgate/cli.yaml).", valueName: "file"))
     var cliConfig: String?
 
     @Option(name: .customLong("time-zone"),

@@ -222,3 +222,22 @@ struct SecurityFormatTests {
 enum GateTime {
     static func parse(_ text: String) -> Date? { try? Date.ISO8601FormatStyle().parse(text) }
 }
+
+/// The help of the security commands says where settings come from and what the exit statuses mean.
+@Suite("Security command help")
+struct SecurityHelpTests {
+    @Test("--help names the sources in order and the exit statuses")
+    func help() {
+        let helps = [EventsCommand.helpMessage(), OccupancyCommand.helpMessage(), LockdownCommand.helpMessage()]
+        for text in helps {
+            let help = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let order = ["--server and --token-file", "CARDGATE_SERVER", "--cli-config FILE",
+                "~/.config/cardgate/cli.yaml", "/etc/cardgate/cli.yaml"]
+            let positions = order.map { help.range(of: $0)?.lowerBound }
+            #expect(positions.allSatisfy { $0 != nil }, "\(help)")
+            #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
+            for code in CLIFailure.Kind.allCases { #expect(help.contains(" \(code.rawValue) "), "\(code)") }
+        }
+        #expect(EventsCommand.helpMessage().contains("--person <id>"))
+    }
+}
