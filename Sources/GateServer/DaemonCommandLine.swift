@@ -47,7 +47,8 @@ public struct DaemonCommandLine: Sendable, Hashable {
             let argument = arguments[index]
             switch argument {
             case "--config": commandLine.configFile = try value()
-            case "--db": commandLine.flags[AbsoluteConfigKey(["db"])] = ConfigValue(.string(try value()), isSecret: false)
+            case "--db":
+                commandLine.flags[AbsoluteConfigKey(["db"])] = ConfigValue(.string(try value()), isSecret: false)
             case "--listen":
                 commandLine.flags[AbsoluteConfigKey(["listen"])] = ConfigValue(.string(try value()), isSecret: false)
             case "--ca-cert": caCertificates.append(try value())

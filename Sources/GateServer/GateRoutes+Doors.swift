@@ -52,7 +52,8 @@ extension GateRoutes {
                 tap = AccessAttempt(doorId: doorId, credential: body.credential, pin: body.pin,
                     direction: body.direction, actor: caller.tokenId)
             case .failure(let problem):
-                tap = AccessAttempt(doorId: doorId, credential: nil, actor: caller.tokenId, inputProblem: problem.detail)
+                tap = AccessAttempt(doorId: doorId, credential: nil, actor: caller.tokenId,
+                    inputProblem: problem.detail)
             }
         } catch let problem as APIProblem {
             tap = AccessAttempt(doorId: doorId, credential: nil, actor: caller.tokenId, inputProblem: problem.detail)

@@ -16,7 +16,7 @@ import Logging
 /// | `maximumBodyBytes` | `CARDGATE_MAXIMUM_BODY_BYTES` | | ≥ 1024 (default 65536) |
 /// | `allowedAuthenticationFailures` | `CARDGATE_ALLOWED_AUTHENTICATION_FAILURES` | | per address (default 5) |
 /// | `logLevel` | `CARDGATE_LOG_LEVEL` | | trace, debug, info, notice, warning, error, critical |
-/// | `doors.N.id`, `.reader`, `.lock`, `.unlockCommand`, `.denyCommand`, `.unlockSeconds` | `CARDGATE_DOORS_N_READER`, … | | local doors |
+/// | `doors.N.id`, `.reader`, `.lock`, … | `CARDGATE_DOORS_N_READER`, … | | local doors |
 ///
 /// The file is `--config FILE` or `CARDGATE_CONFIG`. A value of the wrong type, an unknown key in the file, a bad
 /// address or an incomplete door is a ``ConfigurationError`` naming the key, never a silent default.
@@ -161,9 +161,11 @@ extension GateServerConfiguration {
         var lines = [
             "listen \(host.contains(":") ? "[\(host)]" : host):\(port)",
             "db \(databasePath)",
-            "caCertificates \(caCertificateFiles.isEmpty ? "(none: PIV cards are refused)" : caCertificateFiles.joined(separator: ", "))",
+            "caCertificates " + (caCertificateFiles.isEmpty
+                ? "(none: PIV cards are refused)" : caCertificateFiles.joined(separator: ", ")),
             "journalKey \(journalKeyPath ?? "(beside the database, if present)")",
-            "siteFiles \(siteFiles.isEmpty ? "(none: the policy is the database's)" : siteFiles.joined(separator: ", "))",
+            "siteFiles " + (siteFiles.isEmpty
+                ? "(none: the policy is the database's)" : siteFiles.joined(separator: ", ")),
             "challengeTimeToLiveSeconds \(challengeTimeToLive)",
             "maximumBodyBytes \(maximumBodySize)",
             "allowedAuthenticationFailures \(allowedAuthenticationFailures)",

@@ -33,7 +33,8 @@ public struct GateServerConfiguration: Sendable, Hashable {
     public init(
         host: String = "127.0.0.1", port: Int = 8443, databasePath: String = "/var/lib/cardgate/cardgate.db",
         caCertificateFiles: [String] = [], journalKeyPath: String? = nil, siteFiles: [String] = [],
-        challengeTimeToLive: TimeInterval = 10, maximumBodySize: Int = 64 * 1024, allowedAuthenticationFailures: Int = 5,
+        challengeTimeToLive: TimeInterval = 10, maximumBodySize: Int = 64 * 1024,
+        allowedAuthenticationFailures: Int = 5,
         localDoors: [LocalDoorConfiguration] = [], logLevel: Logger.Level = .info
     ) {
         self.host = host

@@ -46,7 +46,9 @@ public final class LocalDoors: Sendable {
 
     /// The lock a door's configuration names.
     static func configuredLock(_ door: LocalDoorConfiguration, logger: Logger) -> any DoorLock {
-        let log: @Sendable (String) -> Void = { message in logger.info("\(message)", metadata: ["door": "\(door.doorId)"]) }
+        let log: @Sendable (String) -> Void = { message in
+            logger.info("\(message)", metadata: ["door": "\(door.doorId)"])
+        }
         switch door.lock {
         case .log: return LoggingDoorLock(door: door.doorId, log: log)
         case .command(let unlock, let deny): return CommandDoorLock(unlockCommand: unlock, denyCommand: deny, log: log)

@@ -22,7 +22,8 @@ struct DaemonShutdownTests {
         let database = directory.appendingPathComponent("cardgate.db").path
         let adminFile = directory.appendingPathComponent("admin.token").path
         _ = try StoreInitializer().initialize(databasePath: database, adminTokenPath: adminFile)
-        let admin = try String(contentsOfFile: adminFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let admin = try String(contentsOfFile: adminFile, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
 
         let daemon = try await DaemonProcess(arguments: ["--db", database, "--site", Self.site, "--site", Self.people],
             logPath: directory.appendingPathComponent("cardgated.log").path)

@@ -86,7 +86,8 @@ struct EventStreamTests {
     func waitForSubscriber(_ client: any TestClientProtocol) async throws {
         for _ in 0..<500 {
             let metrics = try await send(client, .get, "/metrics")
-            if String(decoding: metrics.body.readableBytesView, as: UTF8.self).contains("cardgate_event_streams 1") { return }
+            let text = String(decoding: metrics.body.readableBytesView, as: UTF8.self)
+            if text.contains("cardgate_event_streams 1") { return }
             try await Task.sleep(for: .milliseconds(10))
         }
         Issue.record("the stream was never subscribed")
