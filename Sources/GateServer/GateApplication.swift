@@ -37,11 +37,12 @@ struct LocalDoorService: Service {
     func run() async throws {
         await withGracefulShutdownHandler {
             await doors.run()
-            // Nothing to serve: stay until shutdown so the service group does not see an early exit.
-            if !Task.isCancelled, doors.doors.isEmpty { try? await gracefulShutdown() }
         } onGracefulShutdown: {
             doors.stop()
         }
+        // With nothing to serve, run returns at once: stay until shutdown, as a service that ends early would stop
+        // the whole group.
+        try? await gracefulShutdown()
     }
 }
 

@@ -22,6 +22,7 @@ public final class LocalDoors: Sendable {
     private struct State {
         var online: Set<String> = []
         var monitor: Task<Void, Never>?
+        var running = false
         var stopped = false
     }
 
@@ -61,9 +62,14 @@ public final class LocalDoors: Sendable {
         return Dictionary(uniqueKeysWithValues: doors.map { ($0.doorId, online.contains($0.reader)) })
     }
 
-    /// Serves every door until ``stop()`` or cancellation; a tap under way is finished first.
+    /// Serves every door until ``stop()`` or cancellation; a tap under way is finished first. Returns at once
+    /// when there are no doors, after ``stop()``, or while another call serves them.
     public func run() async {
-        guard !doors.isEmpty else { return }
+        let first = state.withLock { state in
+            defer { state.running = true }
+            return !state.running && !state.stopped
+        }
+        guard first, !doors.isEmpty else { return }
         var signals: [String: AsyncStream<Void>.Continuation] = [:]
         var streams: [(LocalDoorConfiguration, AsyncStream<Void>)] = []
         for door in doors {
@@ -73,11 +79,11 @@ public final class LocalDoors: Sendable {
         }
         let presented = signals
         let monitor = Task { await self.watch(presented) }
-        let alreadyStopped = state.withLock { state in
+        let stoppedMeanwhile = state.withLock { state in
             state.monitor = monitor
             return state.stopped
         }
-        if alreadyStopped { monitor.cancel() }
+        if stoppedMeanwhile { monitor.cancel() }
         await withTaskGroup(of: Void.self) { group in
             for (door, stream) in streams {
                 let agent = DoorAgent(

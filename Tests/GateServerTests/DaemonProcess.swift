@@ -53,7 +53,7 @@ final class DaemonProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: try Self.executable())
         process.arguments = arguments + ["--listen", "127.0.0.1:\(port)"]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log

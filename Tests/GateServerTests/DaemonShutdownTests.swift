@@ -11,9 +11,6 @@ import Glibc
 /// the journal ends with a signed checkpoint.
 @Suite("Daemon shutdown")
 struct DaemonShutdownTests {
-    static let site = GateFixture.repositoryRoot.appendingPathComponent("Config/site.example.yaml").path
-    static let people = GateFixture.repositoryRoot.appendingPathComponent("Config/people.example.yaml").path
-
     @Test("SIGTERM while taps are under way loses no acknowledged event", arguments: [SIGTERM, SIGINT])
     func gracefulShutdown(signal: Int32) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cardgated-\(UUID().uuidString)")
@@ -24,8 +21,15 @@ struct DaemonShutdownTests {
         _ = try StoreInitializer().initialize(databasePath: database, adminTokenPath: adminFile)
         let admin = try String(contentsOfFile: adminFile, encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try JournalKey.load(from: StoreInitializer.journalKeyPath(forDatabase: database))
+        do {
+            // The example office in the database, as `cardgate site apply` puts it there.
+            let store = try AccessStore.open(at: database)
+            _ = try await store.apply(try GateFixture.exampleModel(), scope: .all, actor: "test",
+                journal: JournalWriter(key: key))
+        }
 
-        let daemon = try await DaemonProcess(arguments: ["--db", database, "--site", Self.site, "--site", Self.people],
+        let daemon = try await DaemonProcess(arguments: ["--db", database],
             logPath: directory.appendingPathComponent("cardgated.log").path)
         let (created, tokenBody) = try await daemon.request("POST", "/v1/tokens", token: admin,
             body: #"{"role": "controller", "doorIds": ["vehicle-gate"]}"#)
@@ -65,7 +69,6 @@ struct DaemonShutdownTests {
 
         let ids = acknowledged.ids
         #expect(ids.count >= 200)
-        let key = try JournalKey.load(from: StoreInitializer.journalKeyPath(forDatabase: database))
         let store = try AccessStore.open(at: database, options: .init(readOnly: true))
         let verification = try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer)
         #expect(verification.isIntact, "\(String(describing: verification.damage))")

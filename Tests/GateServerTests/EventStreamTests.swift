@@ -73,8 +73,9 @@ struct EventStreamTests {
         ] as [(String?, [String: String], Int)])
     func refused(token: String?, headers: [String: String], status: Int) async throws {
         let fixture = try await GateFixture.make()
-        var fields = HTTPFields()
-        for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
+        var headerFields = HTTPFields()
+        for (name, value) in headers { headerFields[HTTPField.Name(name)!] = value }
+        let fields = headerFields
         let response = try await fixture.test { client in
             try await send(client, .get, "/v1/events/stream", token: token.flatMap { fixture.tokens[$0] },
                 headers: fields)

@@ -86,22 +86,26 @@ struct LocalDoorTests {
         let lock = SimulatedDoorLock()
         let fixture = try await GateFixture.make(localDoors: [Self.door], cardReader: reader, makeLock: { _ in lock })
         let doors = fixture.services.localDoors
-        let running = Task { await doors.run() }
         #expect(doors.readersOnline == ["vehicle-gate": false])
-        reader.addReader(Self.readerName)
-        try await Self.eventually("the reader comes online") { doors.readersOnline == ["vehicle-gate": true] }
-        let metrics = try await fixture.test { client in
-            String(decoding: try await send(client, .get, "/metrics").body.readableBytesView, as: UTF8.self)
+        // The application runs the local doors as one of its services.
+        try await fixture.test { client in
+            func metrics() async throws -> String {
+                String(decoding: try await send(client, .get, "/metrics").body.readableBytesView, as: UTF8.self)
+            }
+            #expect(try await metrics().contains("cardgate_local_readers_online 0"))
+            reader.addReader(Self.readerName)
+            try await Self.eventually("the reader comes online") { doors.readersOnline == ["vehicle-gate": true] }
+            let text = try await metrics()
+            #expect(text.contains("cardgate_local_readers_online 1"))
+            #expect(text.contains(#"cardgate_local_reader_online{door="vehicle-gate",reader="Gate reader 00 00"} 1"#))
+            reader.removeReader(Self.readerName)
+            try await Self.eventually("the reader goes offline") { doors.readersOnline == ["vehicle-gate": false] }
+            reader.addReader(Self.readerName)
+            try await Self.eventually("the reader is back") { doors.readersOnline == ["vehicle-gate": true] }
+            reader.insert(SimulatedUIDCard(uid: [0x04, 0xA2, 0xB3, 0xC4, 0xD5, 0xE6, 0x80]), into: Self.readerName)
+            try await Self.eventually("the door still works") { lock.actions == [.unlocked(seconds: 10)] }
+            #expect(try await metrics().contains(
+                #"cardgate_local_taps_total{door="vehicle-gate",decision="grant",reason="granted"} 1"#))
         }
-        #expect(metrics.contains("cardgate_local_readers_online 1"))
-        #expect(metrics.contains(#"cardgate_local_reader_online{door="vehicle-gate",reader="Gate reader 00 00"} 1"#))
-        reader.removeReader(Self.readerName)
-        try await Self.eventually("the reader goes offline") { doors.readersOnline == ["vehicle-gate": false] }
-        reader.addReader(Self.readerName)
-        try await Self.eventually("the reader is back") { doors.readersOnline == ["vehicle-gate": true] }
-        reader.insert(SimulatedUIDCard(uid: [0x04, 0xA2, 0xB3, 0xC4, 0xD5, 0xE6, 0x80]), into: Self.readerName)
-        try await Self.eventually("the door still works") { lock.actions == [.unlocked(seconds: 10)] }
-        doors.stop()
-        await running.value
     }
 }

@@ -32,17 +32,18 @@ extension PCSCD {
             }
             var model = try SiteFile.load(sources)
             model.credentials.append(extra)
+            let site = model
             let store = try AccessStore.inMemory()
             try await store.writer.write { db in
-                for zone in model.zones { try ZoneRecord(id: zone.id, name: zone.name).insert(db) }
-                for door in model.doors {
+                for zone in site.zones { try ZoneRecord(id: zone.id, name: zone.name).insert(db) }
+                for door in site.doors {
                     try DoorRecord(id: door.id, name: door.name, fromZoneId: door.fromZoneId, toZoneId: door.toZoneId)
                         .insert(db)
                 }
             }
             let configuration = GateServerConfiguration(host: "127.0.0.1", port: 0, databasePath: ":memory:")
             return GateServices(store: store,
-                policies: StaticPolicySource(CompiledPolicy(snapshot: try PolicySnapshot(model: model))),
+                policies: StaticPolicySource(CompiledPolicy(snapshot: try PolicySnapshot(model: site))),
                 trustStore: trustStore, journalKey: nil, configuration: configuration)
         }
 
