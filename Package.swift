@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -77,8 +78,9 @@ let package = Package(
         .target(
             name: "GateServer",
             dependencies: [
-                "AccessPolicy", "AccessStore", "Credentials", "SiteFile",
+                "AccessPolicy", "AccessStore", "Credentials", "SiteFile", "DoorAgent", "SmartCard",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -95,7 +97,13 @@ let package = Package(
         ),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "CardSimulator"]),
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "SmartCard"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["SmartCard", "CardSimulator", "PIV"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "SmartCard", "CardSimulator", "PIV", "GateServer", "DoorAgent", "AccessStore", "AccessPolicy",
+                "Credentials", "SiteFile", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "PIVTests", dependencies: ["PIV", "CardSimulator", "SmartCard"]),
         .testTarget(
             name: "AccessPolicyTests",
@@ -127,8 +135,10 @@ let package = Package(
         .testTarget(
             name: "GateServerTests",
             dependencies: [
-                "GateServer", "AccessPolicy", "AccessStore", "Credentials", "SiteFile", "PIV",
+                "GateServer", "AccessPolicy", "AccessStore", "Credentials", "SiteFile", "PIV", "DoorAgent",
+                "CardSimulator", "SmartCard", "cardgated",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -2,8 +2,11 @@ import Credentials
 import Foundation
 import SmartCard
 
-/// Who decides at a door: the daemon in-process for its own doors, or the daemon over HTTP for a remote gate
-/// controller (`HTTPAccessAuthority`). The shapes follow the HTTP API v1 of CardGate.
+/// Who decides at a door: CardGate's one authority seam.
+///
+/// Two implementations: the daemon in-process for its own local doors (GateServer's `LocalAccessAuthority`), and
+/// the daemon over HTTP for a remote gate controller (``HTTPAccessAuthority``). The shapes follow the HTTP API v1,
+/// so both answer alike; an implementation that cannot decide throws, and the agent keeps the door shut.
 public protocol AccessAuthority: Sendable {
     /// A fresh single-use challenge for `door` (`POST /v1/doors/{doorId}/challenges`).
     func challenge(door: String) async throws -> IssuedChallenge

@@ -13,6 +13,7 @@ public final class EventRecorder: Sendable {
     private let nextSubscriber = Atomic<Int>(0)
     private let appended = Atomic<Int>(0)
     private let failures = Atomic<Int>(0)
+    private let inFlight = Atomic<Int>(0)
 
     public init(journal: EventJournal) {
         self.journal = journal
@@ -21,12 +22,15 @@ public final class EventRecorder: Sendable {
     /// Appends `event`, returning it once committed; then wakes the streams.
     public func record(_ event: NewJournalEvent) async throws(AccessStoreError) -> JournalEvent {
         let committed: JournalEvent
+        inFlight.add(1, ordering: .relaxed)
         do {
             committed = try await journal.append(event)
         } catch {
+            inFlight.subtract(1, ordering: .relaxed)
             failures.add(1, ordering: .relaxed)
             throw error
         }
+        inFlight.subtract(1, ordering: .relaxed)
         appended.add(1, ordering: .relaxed)
         let sequence = committed.sequence
         subscribers.withLock { subscribers in
@@ -53,6 +57,9 @@ public final class EventRecorder: Sendable {
     var counts: (appended: Int, failed: Int) {
         (appended.load(ordering: .relaxed), failures.load(ordering: .relaxed))
     }
+
+    /// Events handed to the journal and not yet committed (or failed): the group commit's queue.
+    var pending: Int { inFlight.load(ordering: .relaxed) }
 
     /// Open live streams.
     var subscriberCount: Int { subscribers.withLock { $0.count } }

@@ -1,13 +1,33 @@
 import Foundation
 import Synchronization
 
-/// Counters for `GET /metrics`: decisions by outcome and reason, and a latency histogram of access requests.
+/// Counters for `GET /metrics`: decisions by outcome and reason, a latency histogram of access requests, and the
+/// taps at the daemon's local doors.
 public final class GateMetrics: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
     static let bucketBounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 
+    /// One gauge sample for ``exposition(gauges:)``.
+    struct Gauge {
+        var name: String
+        var help: String
+        /// Label sets and values; one unlabelled sample is `[([:], value)]`.
+        var samples: [(labels: [(String, String)], value: Double)]
+
+        init(_ name: String, _ help: String, _ value: Double) {
+            self.init(name, help, samples: [([], value)])
+        }
+
+        init(_ name: String, _ help: String, samples: [(labels: [(String, String)], value: Double)]) {
+            self.name = name
+            self.help = help
+            self.samples = samples
+        }
+    }
+
     private struct State {
-        var decisions: [String: Int] = [:]
+        var decisions: [[String]: Int] = [:]
+        var localTaps: [[String]: Int] = [:]
         var buckets = [Int](repeating: 0, count: GateMetrics.bucketBounds.count)
         var count = 0
         var sum = 0.0
@@ -17,26 +37,30 @@ public final class GateMetrics: Sendable {
 
     public init() {}
 
-    /// Counts one access decision that took `seconds`.
+    /// Counts one access decision over HTTP that took `seconds`.
     func recordDecision(outcome: String, reason: String, seconds: Double) {
         state.withLock { state in
-            state.decisions[outcome + "\u{0}" + reason, default: 0] += 1
+            state.decisions[[outcome, reason], default: 0] += 1
             if let index = Self.bucketBounds.firstIndex(where: { seconds <= $0 }) { state.buckets[index] += 1 }
             state.count += 1
             state.sum += seconds
         }
     }
 
-    /// The Prometheus text exposition of the counters and of `extra` gauges.
-    func exposition(gauges: [(name: String, help: String, value: Double)]) -> String {
+    /// Counts one tap at a local door (its decision is also journaled by the authority).
+    func recordLocalTap(door: String, outcome: String, reason: String) {
+        state.withLock { $0.localTaps[[door, outcome, reason], default: 0] += 1 }
+    }
+
+    /// The Prometheus text exposition of the counters and of `gauges`.
+    func exposition(gauges: [Gauge]) -> String {
         let snapshot = state.withLock { $0 }
         var lines: [String] = [
-            "# HELP cardgate_decisions_total Access decisions by outcome and reason.",
+            "# HELP cardgate_decisions_total Access decisions over HTTP by outcome and reason.",
             "# TYPE cardgate_decisions_total counter",
         ]
-        for (key, count) in snapshot.decisions.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
-            lines.append("cardgate_decisions_total{decision=\"\(parts[0])\",reason=\"\(parts[1])\"} \(count)")
+        for (key, count) in snapshot.decisions.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            lines.append("cardgate_decisions_total\(Self.labels([("decision", key[0]), ("reason", key[1])])) \(count)")
         }
         lines += [
             "# HELP cardgate_access_duration_seconds Time to answer an access request, journal commit included.",
@@ -50,11 +74,39 @@ public final class GateMetrics: Sendable {
         lines.append("cardgate_access_duration_seconds_bucket{le=\"+Inf\"} \(snapshot.count)")
         lines.append("cardgate_access_duration_seconds_sum \(snapshot.sum)")
         lines.append("cardgate_access_duration_seconds_count \(snapshot.count)")
-        for gauge in gauges {
+        if !snapshot.localTaps.isEmpty {
             lines += [
-                "# HELP \(gauge.name) \(gauge.help)", "# TYPE \(gauge.name) gauge", "\(gauge.name) \(gauge.value)",
+                "# HELP cardgate_local_taps_total Taps at the daemon's local doors by door, outcome and reason.",
+                "# TYPE cardgate_local_taps_total counter",
             ]
+            for (key, count) in snapshot.localTaps.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+                let labels = Self.labels([("door", key[0]), ("decision", key[1]), ("reason", key[2])])
+                lines.append("cardgate_local_taps_total\(labels) \(count)")
+            }
+        }
+        for gauge in gauges {
+            lines += ["# HELP \(gauge.name) \(gauge.help)", "# TYPE \(gauge.name) gauge"]
+            for sample in gauge.samples {
+                lines.append("\(gauge.name)\(Self.labels(sample.labels)) \(Self.format(sample.value))")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `{name="value",...}` with the values escaped as the exposition format asks; empty without labels.
+    static func labels(_ pairs: [(String, String)]) -> String {
+        guard !pairs.isEmpty else { return "" }
+        let escaped = pairs.map { name, value in
+            let text = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n")
+            return "\(name)=\"\(text)\""
+        }
+        return "{" + escaped.joined(separator: ",") + "}"
+    }
+
+    static func format(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return String(value)
     }
 }

@@ -44,18 +44,19 @@ extension GateRoutes {
         let started = ContinuousClock.now
         let doorId = try Self.pathId("doorId", context)
         let caller = try await requireController(of: doorId, request, context)
-        let tap: TapRequest
+        let tap: AccessAttempt
         do {
             let buffer = try await JSONBody.bytes(of: request, limit: services.configuration.maximumBodySize)
             switch JSONBody.decode(AccessRequestBody.self, from: buffer) {
             case .success(let body):
-                tap = TapRequest(doorId: doorId, credential: body.credential, pin: body.pin,
+                tap = AccessAttempt(doorId: doorId, credential: body.credential, pin: body.pin,
                     direction: body.direction, actor: caller.tokenId)
             case .failure(let problem):
-                tap = TapRequest(doorId: doorId, credential: nil, actor: caller.tokenId, inputProblem: problem.detail)
+                tap = AccessAttempt(doorId: doorId, credential: nil, actor: caller.tokenId,
+                    inputProblem: problem.detail)
             }
         } catch let problem as APIProblem {
-            tap = TapRequest(doorId: doorId, credential: nil, actor: caller.tokenId, inputProblem: problem.detail)
+            tap = AccessAttempt(doorId: doorId, credential: nil, actor: caller.tokenId, inputProblem: problem.detail)
             let outcome = await services.authority.decide(tap)
             throw Self.problem(problem, outcome)
         }
@@ -82,13 +83,13 @@ extension GateRoutes {
             throw Self.problem(.unavailable("the decision was not journaled", code: "journal-unavailable"), outcome)
         }
         let person = outcome.decision.personId.map { PersonBody(id: $0, displayName: outcome.personName) }
-        return try JSONResponse.make(.ok, AccessAnswer(decision: outcome.decision.outcome.rawValue,
+        return try JSONResponse.make(.ok, AccessAnswerBody(decision: outcome.decision.outcome.rawValue,
             reason: outcome.decision.reason.rawValue, eventId: String(event.sequence),
             unlockSeconds: outcome.decision.isGranted ? outcome.decision.unlockSeconds : nil, person: person))
     }
 
     /// `problem` with the deny and its event as extension members.
-    static func problem(_ problem: APIProblem, _ outcome: TapOutcome) -> APIProblem {
+    static func problem(_ problem: APIProblem, _ outcome: AccessOutcome) -> APIProblem {
         var problem = problem
         problem.extensions["decision"] = .string(Decision.Outcome.deny.rawValue)
         if !outcome.decision.reason.isGrant { problem.extensions["reason"] = .string(outcome.decision.reason.rawValue) }
@@ -125,7 +126,7 @@ struct PersonBody: Encodable {
     var displayName: String?
 }
 
-struct AccessAnswer: Encodable {
+struct AccessAnswerBody: Encodable {
     var decision: String
     var reason: String
     var eventId: String

@@ -2,6 +2,7 @@ import AccessStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 
 /// `GET /v1/events/stream`: server-sent events, resumable with `Last-Event-ID`.
 extension GateRoutes {
@@ -35,31 +36,43 @@ extension GateRoutes {
         headers[.cacheControl] = "no-cache"
         let body = ResponseBody { writer in
             defer { cancel() }
-            let (wakes, wake) = AsyncStream<Wake>.makeStream(bufferingPolicy: .bufferingNewest(2))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await _ in signals { wake.yield(.events) }
-                    wake.finish()
-                }
-                group.addTask {
-                    while !Task.isCancelled {
-                        try await Task.sleep(for: Self.streamHeartbeat)
-                        wake.yield(.heartbeat)
-                    }
-                }
-                var last = start
-                last = try await Self.sendEvents(after: last, journal: journal, to: &writer)
-                for await reason in wakes {
-                    switch reason {
-                    case .events: last = try await Self.sendEvents(after: last, journal: journal, to: &writer)
-                    case .heartbeat: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    }
-                }
-                group.cancelAll()
+            // A stream never ends by itself: at shutdown end it, so the server can finish its requests and stop.
+            try await withGracefulShutdownHandler {
+                try await Self.stream(from: start, signals: signals, journal: journal, to: &writer)
+            } onGracefulShutdown: {
+                cancel()
             }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// Writes the events after `start`, then each new one as the journal grows, until `signals` ends.
+    private static func stream(
+        from start: Int64, signals: AsyncStream<Int64>, journal: EventJournal, to writer: inout any ResponseBodyWriter
+    ) async throws {
+        let (wakes, wake) = AsyncStream<Wake>.makeStream(bufferingPolicy: .bufferingNewest(2))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in signals { wake.yield(.events) }
+                wake.finish()
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: Self.streamHeartbeat)
+                    wake.yield(.heartbeat)
+                }
+            }
+            var last = start
+            last = try await Self.sendEvents(after: last, journal: journal, to: &writer)
+            for await reason in wakes {
+                switch reason {
+                case .events: last = try await Self.sendEvents(after: last, journal: journal, to: &writer)
+                case .heartbeat: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                }
+            }
+            group.cancelAll()
+        }
     }
 
     static func newestSequence(_ journal: EventJournal) async throws -> Int64? {

@@ -9,15 +9,7 @@ extension GateRoutes {
             return try JSONResponse.make(.ok, Health(status: policy ? "ok" : "degraded", policyLoaded: policy))
         }
         router.get("metrics") { _, _ in
-            let counts = services.recorder.counts
-            let text = services.metrics.exposition(gauges: [
-                ("cardgate_journal_appends_total", "Events this server appended to the journal.",
-                    Double(counts.appended)),
-                ("cardgate_journal_append_failures_total", "Journal appends that failed.", Double(counts.failed)),
-                ("cardgate_event_streams", "Open live event streams.", Double(services.recorder.subscriberCount)),
-                ("cardgate_policy_loaded", "1 when an access policy is in force.",
-                    services.authority.policies.currentPolicy() == nil ? 0 : 1),
-            ])
+            let text = await metricsText()
             return JSONResponse.raw(.ok, Data(text.utf8), contentType: "text/plain; version=0.0.4")
         }
         router.get("openapi.yaml") { _, _ in
@@ -26,6 +18,44 @@ extension GateRoutes {
             }
             return JSONResponse.raw(.ok, Data(contract.utf8), contentType: "application/yaml")
         }
+    }
+}
+
+extension GateRoutes {
+    /// The Prometheus exposition: counters, then the gauges read now (journal lag, challenges, local readers).
+    func metricsText() async -> String {
+        let counts = services.recorder.counts
+        let now = services.clock()
+        var gauges: [GateMetrics.Gauge] = [
+            .init("cardgate_journal_appends_total", "Events this server appended to the journal.",
+                Double(counts.appended)),
+            .init("cardgate_journal_append_failures_total", "Journal appends that failed.", Double(counts.failed)),
+            .init("cardgate_journal_pending_events", "Events waiting for their group commit.",
+                Double(services.recorder.pending)),
+            .init("cardgate_event_streams", "Open live event streams.", Double(services.recorder.subscriberCount)),
+            .init("cardgate_policy_loaded", "1 when an access policy is in force.",
+                services.authority.policies.currentPolicy() == nil ? 0 : 1),
+            .init("cardgate_challenges_outstanding", "Issued challenges neither used nor expired.",
+                Double(services.authority.verifier.challenges.outstandingCount(at: now))),
+        ]
+        if let lag = try? await services.journalLag() {
+            gauges.append(.init("cardgate_journal_unsigned_events",
+                "Journal events after the newest signed checkpoint.", Double(lag.unsignedEvents)))
+            if let signed = lag.checkpointTime {
+                gauges.append(.init("cardgate_journal_seconds_since_checkpoint",
+                    "Seconds since the newest signed checkpoint.", max(0, now.timeIntervalSince(signed))))
+            }
+        }
+        let online = services.localDoors.readersOnline
+        if !services.localDoors.doors.isEmpty {
+            gauges.append(.init("cardgate_local_readers_online", "Local doors whose reader is present.",
+                Double(online.values.filter { $0 }.count)))
+            gauges.append(.init("cardgate_local_reader_online", "1 when the local door's reader is present.",
+                samples: services.localDoors.doors.map { door in
+                    ([("door", door.doorId), ("reader", door.reader)], online[door.doorId] == true ? 1 : 0)
+                }))
+        }
+        return services.metrics.exposition(gauges: gauges)
     }
 }
 

@@ -1,8 +1,11 @@
 import Foundation
+import Logging
 
-/// What the daemon needs to serve CardGate's HTTP API: where to listen, the store, the CA certificates and limits.
+/// What the daemon needs to serve CardGate's HTTP API: where to listen, the store, the CA certificates, limits and
+/// its own local doors.
 ///
-/// Built from the configuration file and the command-line flags by `cardgated`, or directly by tests.
+/// Built by ``load(_:environment:)`` from the YAML file, the environment and the command-line flags (each
+/// overriding the one before), or directly by tests.
 public struct GateServerConfiguration: Sendable, Hashable {
     /// The address to listen on, e.g. `127.0.0.1`.
     public var host: String
@@ -22,11 +25,17 @@ public struct GateServerConfiguration: Sendable, Hashable {
     public var maximumBodySize: Int
     /// Authentication failures one address may make per ``FailureLimiter`` window before its answers are slowed.
     public var allowedAuthenticationFailures: Int
+    /// Doors whose readers are attached to this machine: the daemon runs their door agents in-process.
+    public var localDoors: [LocalDoorConfiguration]
+    /// The least severe log level written.
+    public var logLevel: Logger.Level
 
     public init(
         host: String = "127.0.0.1", port: Int = 8443, databasePath: String = "/var/lib/cardgate/cardgate.db",
         caCertificateFiles: [String] = [], journalKeyPath: String? = nil, siteFiles: [String] = [],
-        challengeTimeToLive: TimeInterval = 10, maximumBodySize: Int = 64 * 1024, allowedAuthenticationFailures: Int = 5
+        challengeTimeToLive: TimeInterval = 10, maximumBodySize: Int = 64 * 1024,
+        allowedAuthenticationFailures: Int = 5,
+        localDoors: [LocalDoorConfiguration] = [], logLevel: Logger.Level = .info
     ) {
         self.host = host
         self.port = port
@@ -37,6 +46,8 @@ public struct GateServerConfiguration: Sendable, Hashable {
         self.challengeTimeToLive = challengeTimeToLive
         self.maximumBodySize = maximumBodySize
         self.allowedAuthenticationFailures = allowedAuthenticationFailures
+        self.localDoors = localDoors
+        self.logLevel = logLevel
     }
 
     /// Sets ``host`` and ``port`` from `HOST:PORT` (`[v6]:PORT` for IPv6); nil if it is not of that form.

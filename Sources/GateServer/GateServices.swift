@@ -1,13 +1,18 @@
 import AccessPolicy
 import AccessStore
 import Credentials
+import DoorAgent
 import Foundation
+import GRDB
+import Logging
 import SiteFile
+import SmartCard
 
-/// Everything the routes work with: the store, the journal, the authority, tokens and the failure limiter.
+/// Everything the routes work with: the store, the journal, the authority, tokens, the failure limiter and the
+/// daemon's local doors.
 ///
-/// ``open(_:)`` builds them from a configuration for the daemon; tests build them around an in-memory store with
-/// ``init(store:policies:trustStore:journalKey:configuration:clock:)``.
+/// ``open(_:logger:)`` builds them from a configuration for the daemon; tests build them around an in-memory store
+/// with ``init(store:policies:trustStore:journalKey:configuration:clock:logger:cardReader:makeLock:)``.
 public struct GateServices: Sendable {
     public let configuration: GateServerConfiguration
     public let store: AccessStore
@@ -16,50 +21,114 @@ public struct GateServices: Sendable {
     public let tokens: TokenAuthenticator
     public let limiter: FailureLimiter
     public let metrics: GateMetrics
+    /// The door agents of ``GateServerConfiguration/localDoors``; idle when there are none.
+    public let localDoors: LocalDoors
+    public let logger: Logger
     let clock: @Sendable () -> Date
 
+    /// - Parameters:
+    ///   - cardReader: where the local doors' readers are; pcscd's by default.
+    ///   - makeLock: the local doors' locks; by default as configured.
     public init(
         store: AccessStore, policies: any PolicySource, trustStore: TrustStore, journalKey: JournalKey?,
-        configuration: GateServerConfiguration, clock: @escaping @Sendable () -> Date = { Date() }
+        configuration: GateServerConfiguration, clock: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger? = nil, cardReader: (any CardReader)? = nil,
+        makeLock: (@Sendable (LocalDoorConfiguration) -> any DoorLock)? = nil
     ) {
+        let logger = logger ?? {
+            var logger = Logger(label: "cardgated")
+            logger.logLevel = configuration.logLevel
+            return logger
+        }()
         self.configuration = configuration
         self.store = store
         self.clock = clock
+        self.logger = logger
         let journalClock = JournalClock { Int64((clock().timeIntervalSince1970 * 1000).rounded(.down)) }
         self.recorder = EventRecorder(journal: EventJournal(store: store, key: journalKey, clock: journalClock))
         let challenges = ChallengeIssuer(
             configuration: .init(timeToLive: configuration.challengeTimeToLive), clock: clock)
         self.authority = LocalAccessAuthority(
             verifier: CredentialVerifier(challenges: challenges, trustStore: trustStore), policies: policies,
-            recorder: recorder, clock: clock)
+            recorder: recorder, clock: clock, logger: logger)
         self.tokens = TokenAuthenticator(writer: store.writer, clock: clock)
         self.limiter = FailureLimiter(allowedFailures: configuration.allowedAuthenticationFailures, clock: clock)
-        self.metrics = GateMetrics()
+        let metrics = GateMetrics()
+        self.metrics = metrics
+        self.localDoors = LocalDoors(doors: configuration.localDoors, reader: cardReader ?? PCSCCardReader(),
+            authority: authority, metrics: metrics, logger: logger, makeLock: makeLock)
     }
 
     /// Opens the store, the CA certificates, the journal key and the policy named by `configuration`.
     ///
     /// The policy is the store's own model, followed as it changes; site files, when configured, are loaded
     /// instead. The journal key is the configured file, else the one `cardgate init` wrote beside the database.
-    public static func open(_ configuration: GateServerConfiguration) async throws -> GateServices {
-        let store = try AccessStore.open(at: configuration.databasePath)
-        let trustStore = try TrustStore(files: configuration.caCertificateFiles)
+    /// - Throws: ``ConfigurationError`` naming what could not be opened.
+    public static func open(_ configuration: GateServerConfiguration, logger: Logger? = nil) async throws
+        -> GateServices
+    {
+        let store: AccessStore
+        do {
+            store = try AccessStore.open(at: configuration.databasePath)
+        } catch {
+            throw ConfigurationError("cannot open the database \(configuration.databasePath): \(error)")
+        }
+        let trustStore: TrustStore
+        do {
+            trustStore = try TrustStore(files: configuration.caCertificateFiles)
+        } catch {
+            throw ConfigurationError("cannot load the CA certificates \(configuration.caCertificateFiles): \(error)")
+        }
         let keyPath = configuration.journalKeyPath
             ?? StoreInitializer.journalKeyPath(forDatabase: configuration.databasePath)
-        let key: JournalKey? =
-            configuration.journalKeyPath != nil || FileManager.default.fileExists(atPath: keyPath)
-            ? try JournalKey.load(from: keyPath) : nil
+        let key: JournalKey?
+        do {
+            key = configuration.journalKeyPath != nil || FileManager.default.fileExists(atPath: keyPath)
+                ? try JournalKey.load(from: keyPath) : nil
+        } catch {
+            throw ConfigurationError("cannot load the journal key \(keyPath): \(error)")
+        }
         let policies: any PolicySource
-        if configuration.siteFiles.isEmpty {
-            policies = StorePolicySource(provider: try await PolicySnapshotProvider(store: store))
-        } else {
-            let sources = try configuration.siteFiles.map { path in
-                SiteFile.Source(name: path, text: try String(contentsOfFile: path, encoding: .utf8))
+        do {
+            if configuration.siteFiles.isEmpty {
+                policies = StorePolicySource(provider: try await PolicySnapshotProvider(store: store))
+            } else {
+                let sources = try configuration.siteFiles.map { path in
+                    SiteFile.Source(name: path, text: try String(contentsOfFile: path, encoding: .utf8))
+                }
+                policies = StaticPolicySource(CompiledPolicy(snapshot: try PolicySnapshot(
+                    model: try SiteFile.load(sources), pinVerifier: PINHasher())))
             }
-            policies = StaticPolicySource(CompiledPolicy(snapshot: try PolicySnapshot(model: try SiteFile.load(sources),
-                pinVerifier: PINHasher())))
+        } catch {
+            throw ConfigurationError("cannot load the access policy: \(error)")
         }
         return GateServices(store: store, policies: policies, trustStore: trustStore, journalKey: key,
-            configuration: configuration)
+            configuration: configuration, logger: logger)
+    }
+
+    /// How far the journal's signed checkpoints trail its head.
+    public struct JournalLag: Sendable, Hashable {
+        /// The newest event's sequence number; nil for an empty journal.
+        public var head: Int64?
+        /// The newest checkpoint's sequence number; nil before the first one.
+        public var checkpointSequence: Int64?
+        /// When the newest checkpoint was signed.
+        public var checkpointTime: Date?
+
+        /// Events after the newest checkpoint, not yet covered by a signature.
+        public var unsignedEvents: Int64 { max(0, (head ?? 0) - (checkpointSequence ?? 0)) }
+    }
+
+    /// Reads the journal's head and newest checkpoint.
+    public func journalLag() async throws -> JournalLag {
+        try await store.writer.read { db in
+            let head = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM journal_event")
+            let row = try Row.fetchOne(db,
+                sql: "SELECT seq, signed_at_ms FROM journal_checkpoint ORDER BY seq DESC LIMIT 1")
+            let sequence: Int64? = row?["seq"]
+            let milliseconds: Int64? = row?["signed_at_ms"]
+            return JournalLag(head: head, checkpointSequence: sequence,
+                checkpointTime: milliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) })
+        }
     }
 }

@@ -2,6 +2,7 @@ import AccessPolicy
 import AccessStore
 import Credentials
 import Crypto
+import DoorAgent
 import Foundation
 import GRDB
 import GateServer
@@ -9,6 +10,7 @@ import Hummingbird
 import HummingbirdTesting
 import PIV
 import SiteFile
+import SmartCard
 import SwiftASN1
 import X509
 
@@ -38,7 +40,8 @@ struct GateFixture {
 
     static func make(
         extra: [AccessPolicy.Credential] = [], trustStore: TrustStore? = nil, policy: Bool = true,
-        maximumBodySize: Int = 64 * 1024
+        maximumBodySize: Int = 64 * 1024, localDoors: [LocalDoorConfiguration] = [],
+        cardReader: (any CardReader)? = nil, makeLock: (@Sendable (LocalDoorConfiguration) -> any DoorLock)? = nil
     ) async throws -> GateFixture {
         let model = try exampleModel(extra: extra)
         let store = try AccessStore.inMemory()
@@ -51,10 +54,10 @@ struct GateFixture {
         }
         let source = StaticPolicySource(policy ? CompiledPolicy(snapshot: try PolicySnapshot(model: model)) : nil)
         let configuration = GateServerConfiguration(host: "127.0.0.1", port: 0, databasePath: ":memory:",
-            maximumBodySize: maximumBodySize)
+            maximumBodySize: maximumBodySize, localDoors: localDoors)
         let services = GateServices(store: store, policies: source,
             trustStore: try trustStore ?? TrustStore(authorities: []), journalKey: nil, configuration: configuration,
-            clock: { now })
+            clock: { now }, cardReader: cardReader, makeLock: makeLock)
         var tokens: [String: String] = [:]
         tokens["gate"] = try await services.tokens.create(role: .controller,
             doorIds: ["vehicle-gate", "main-entrance", "floor4-door"], name: "gate").secret

@@ -1,0 +1,114 @@
+import AccessStore
+import Foundation
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `cardgated` under load gets SIGTERM: every tap it answered with 200 is in the journal, the chain verifies, and
+/// the journal ends with a signed checkpoint.
+@Suite("Daemon shutdown")
+struct DaemonShutdownTests {
+    @Test("SIGTERM while taps are under way loses no acknowledged event", arguments: [SIGTERM, SIGINT])
+    func gracefulShutdown(signal: Int32) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cardgated-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("cardgate.db").path
+        let adminFile = directory.appendingPathComponent("admin.token").path
+        _ = try StoreInitializer().initialize(databasePath: database, adminTokenPath: adminFile)
+        let admin = try String(contentsOfFile: adminFile, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try JournalKey.load(from: StoreInitializer.journalKeyPath(forDatabase: database))
+        do {
+            // The example office in the database, as `cardgate site apply` puts it there.
+            let store = try AccessStore.open(at: database)
+            _ = try await store.apply(try GateFixture.exampleModel(), scope: .all, actor: "test",
+                journal: JournalWriter(key: key))
+        }
+
+        let daemon = try await DaemonProcess(arguments: ["--db", database],
+            logPath: directory.appendingPathComponent("cardgated.log").path)
+        let (created, tokenBody) = try await daemon.request("POST", "/v1/tokens", token: admin,
+            body: #"{"role": "controller", "doorIds": ["vehicle-gate"]}"#)
+        #expect(created == 201)
+        let token = try #require((try JSONSerialization.jsonObject(with: tokenBody) as? [String: Any])?["token"]
+            as? String)
+
+        let acknowledged = Acknowledged()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<6 {
+                group.addTask {
+                    // Until the daemon stops answering; the UIDs alternate between a known and an unknown card.
+                    for round in 0..<100_000 {
+                        let uid = (worker + round).isMultiple(of: 2) ? "04A2B3C4D5E680" : "DEADBEEF"
+                        guard let answer = try? await daemon.request("POST", "/v1/doors/vehicle-gate/access",
+                            token: token, body: #"{"credential": {"type": "uid", "uid": "\#(uid)"}}"#)
+                        else { return }
+                        let (status, body) = answer
+                        guard status == 200 else { continue }
+                        let object = try JSONSerialization.jsonObject(with: body) as? [String: Any]
+                        if let id = (object?["eventId"] as? String).flatMap({ Int64($0) }) {
+                            acknowledged.add(id)
+                        }
+                    }
+                }
+            }
+            group.addTask {
+                while acknowledged.ids.count < 200 { try await Task.sleep(for: .milliseconds(5)) }
+                daemon.signal(signal)
+            }
+            try await group.waitForAll()
+        }
+        let status = await daemon.exitStatus()
+        let log = (try? String(contentsOfFile: daemon.logPath, encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(log)")
+        #expect(log.contains("journal closed"), "\(log)")
+
+        let ids = acknowledged.ids
+        #expect(ids.count >= 200)
+        let store = try AccessStore.open(at: database, options: .init(readOnly: true))
+        let verification = try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer)
+        #expect(verification.isIntact, "\(String(describing: verification.damage))")
+        #expect(verification.unsignedEvents == 0)
+        let present = try await store.writer.read { db in
+            try Set(Int64.fetchAll(db, sql: "SELECT seq FROM journal_event WHERE type = 'access_decision'"))
+        }
+        let missing = ids.filter { !present.contains($0) }
+        #expect(missing.isEmpty, "acknowledged but not journaled: \(missing.prefix(10))")
+        #expect(Set(ids).count == ids.count)
+    }
+
+    @Test(
+        "a bad configuration is a clear error and exit status 78; bad flags 64",
+        arguments: [
+            (["--listen"], 64, "--listen needs a value"),
+            (["--bogus"], 64, "unknown argument"),
+            (["--config", "/nonexistent/cardgated.yaml"], 78, "cannot read the configuration file"),
+            (["--db", "/nonexistent/dir/cardgate.db"], 78, "cannot open the database"),
+        ] as [([String], Int32, String)])
+    func badStart(arguments: [String], status: Int32, message: String) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try DaemonProcess.executable())
+        process.arguments = arguments + ["--listen", "127.0.0.1:1"].filter { _ in arguments != ["--listen"] }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == status, "\(text)")
+        #expect(text.contains(message), "\(text)")
+    }
+}
+
+/// Event ids the daemon answered with, from several tasks.
+final class Acknowledged: Sendable {
+    private let state = Mutex<[Int64]>([])
+
+    func add(_ id: Int64) { state.withLock { $0.append(id) } }
+
+    var ids: [Int64] { state.withLock { $0 } }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import GateServer
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// `GET /v1/events/stream` on a live server: catching up from `Last-Event-ID`, then following new events.
+@Suite("Live event stream")
+struct EventStreamTests {
+    static let cuong = #"{"credential": {"type": "uid", "uid": "04A2B3C4D5E680"}}"#
+    static let unknown = #"{"credential": {"type": "uid", "uid": "DEADBEEF"}}"#
+
+    @Test("a stream resumed from Last-Event-ID sends the missed events in order, then new ones as they happen")
+    func resume() async throws {
+        let fixture = try await GateFixture.make()
+        let gate = try #require(fixture.tokens["gate"])
+        let security = try #require(fixture.tokens["security"])
+        let app = try await buildApplication(fixture.configuration, services: fixture.services)
+        try await app.test(.live) { client in
+            var ids: [String] = []
+            for body in [Self.cuong, Self.unknown, Self.cuong] {
+                let response = try await send(client, .post, "/v1/doors/vehicle-gate/access", token: gate, body: body)
+                ids.append(try #require(json(response)["eventId"] as? String))
+            }
+            let port = try #require(client.port)
+            let stream = EventStreamClient()
+            defer { stream.close() }
+            try stream.connect(port: port, path: "/v1/events/stream",
+                headers: ["Authorization": "Bearer \(security)", "Last-Event-ID": ids[0]])
+            let missed = try await stream.events(2)
+            #expect(missed.map(\.id) == [ids[1], ids[2]])
+            #expect(missed.map(\.type) == ["access_decision", "access_decision"])
+            #expect(missed[0].data.contains("\"unknown_credential\""))
+            #expect(stream.head?.hasPrefix("HTTP/1.1 200") == true)
+            #expect(stream.head?.lowercased().contains("content-type: text/event-stream") == true)
+
+            let later = try await send(client, .post, "/v1/doors/vehicle-gate/access", token: gate, body: Self.unknown)
+            let laterId = try #require(json(later)["eventId"] as? String)
+            let live = try await stream.events(1)
+            #expect(live.map(\.id) == [laterId])
+        }
+    }
+
+    @Test("a stream without Last-Event-ID starts with the next event")
+    func fromNow() async throws {
+        let fixture = try await GateFixture.make()
+        let gate = try #require(fixture.tokens["gate"])
+        let auditor = try #require(fixture.tokens["auditor"])
+        let app = try await buildApplication(fixture.configuration, services: fixture.services)
+        try await app.test(.live) { client in
+            _ = try await send(client, .post, "/v1/doors/vehicle-gate/access", token: gate, body: Self.cuong)
+            let stream = EventStreamClient()
+            defer { stream.close() }
+            try stream.connect(port: try #require(client.port), path: "/v1/events/stream",
+                headers: ["Authorization": "Bearer \(auditor)"])
+            // The subscription is made when the request arrives; wait for it before the next tap.
+            try await waitForSubscriber(client)
+            let next = try await send(client, .post, "/v1/doors/vehicle-gate/access", token: gate, body: Self.unknown)
+            let nextId = try #require(json(next)["eventId"] as? String)
+            let events = try await stream.events(1)
+            #expect(events.map(\.id) == [nextId])
+        }
+    }
+
+    @Test(
+        "Last-Event-ID must be an event id, and the stream needs a reader's token",
+        arguments: [
+            ("security", ["Last-Event-ID": "abc"], 400),
+            ("security", ["Last-Event-ID": "-1"], 400),
+            ("gate", [:], 403),
+            (nil, [:], 401),
+        ] as [(String?, [String: String], Int)])
+    func refused(token: String?, headers: [String: String], status: Int) async throws {
+        let fixture = try await GateFixture.make()
+        var headerFields = HTTPFields()
+        for (name, value) in headers { headerFields[HTTPField.Name(name)!] = value }
+        let fields = headerFields
+        let response = try await fixture.test { client in
+            try await send(client, .get, "/v1/events/stream", token: token.flatMap { fixture.tokens[$0] },
+                headers: fields)
+        }
+        #expect(response.status.code == status)
+    }
+
+    /// Polls `/metrics` until one live stream is open (a liveness bound of about five seconds).
+    func waitForSubscriber(_ client: any TestClientProtocol) async throws {
+        for _ in 0..<500 {
+            let metrics = try await send(client, .get, "/metrics")
+            let text = String(decoding: metrics.body.readableBytesView, as: UTF8.self)
+            if text.contains("cardgate_event_streams 1") { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("the stream was never subscribed")
+    }
+}
