@@ -74,10 +74,11 @@ struct CardResource: AdminResource {
     func entity(previous: AdminEntity?) throws -> AdminEntity {
         var stored: CardRecord?
         if case .card(let record) = previous { stored = record }
-        var record = CardRecord(id: id, personId: personId, type: type, certificate: nil, uid: nil, pivGuid: nil,
-            fingerprint: nil, status: status, statusReason: nil,
-            validFromMilliseconds: AdminFields.milliseconds(validFrom),
-            validUntilMilliseconds: AdminFields.milliseconds(validUntil))
+        var record = CardRecord.uid(id: id, personId: personId, uid: "", status: status)
+        record.type = type
+        record.uid = nil
+        record.validFromMilliseconds = AdminFields.milliseconds(validFrom)
+        record.validUntilMilliseconds = AdminFields.milliseconds(validUntil)
         if stored?.status == status { record.statusReason = stored?.statusReason }
         switch type {
         case .uid:
