@@ -53,7 +53,7 @@ struct AdminBadInputTests {
             status: 400, detail: "intervals[0].days: \"funday\" is not one of mon"),
         Case(name: "interval with unknown field", method: .post, path: "/v1/schedules",
             body: #"{\#(interval), "intervals": [{"days": ["mon"], "start": "08:00", "end": "09:00", "x": 1}]}"#,
-            status: 400, detail: "unknown field: intervals.0.x"),
+            status: 400, detail: "unknown field: intervals[0].x"),
         Case(name: "door seconds out of range", method: .post, path: "/v1/doors",
             body: #"{"name": "D", "toZoneId": "lobby", "mode": "normal", "minAssurance": "uid", "unlockSeconds": 0}"#,
             status: 400, detail: "unlockSeconds must be an integer from 1 to 3600"),

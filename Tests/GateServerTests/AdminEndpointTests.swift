@@ -1,6 +1,7 @@
 import AccessPolicy
 import AccessStore
 import Foundation
+import GRDB
 import GateServer
 import Hummingbird
 import HummingbirdTesting
@@ -179,6 +180,25 @@ struct AdminEndpointTests {
         let reasons = try await fixture.adminEvents().compactMap(\.reason)
         #expect(reasons.suffix(3) == ["department_updated", "zone_updated", "access_level_updated"],
             "a patch that changes nothing writes nothing")
+    }
+
+    @Test("one change writes only its own rows and its event, not the model",
+        arguments: [
+            ("/v1/people/pham-thi-dung", #"{"displayName": "Phạm Thị Dung (KH-TC)"}"#, 2),
+            ("/v1/access-levels/canteen", #"{"doorIds": ["canteen-door", "main-entrance"]}"#, 4),
+            ("/v1/schedules/lunch", #"{"intervals": [{"days": ["mon"], "start": "11:00", "end": "13:00"}]}"#, 3),
+        ])
+    func writesOnlyItsRows(path: String, patch: String, rows: Int) async throws {
+        let fixture = try await GateFixture.storeBacked()
+        let admin = try #require(fixture.tokens["admin"])
+        let writer = fixture.services.store.writer
+        let before = try await writer.read { db in db.totalChangesCount }
+        try await fixture.test { client in
+            let response = try await send(client, .patch, path, token: admin, body: patch)
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+        }
+        let after = try await writer.read { db in db.totalChangesCount }
+        #expect(after - before == rows, "rows written, the journal event included")
     }
 
     @Test("the card actions move a card through its states and record the reason")
