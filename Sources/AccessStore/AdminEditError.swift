@@ -18,16 +18,16 @@ public enum AdminEditError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .notFound(let collection, let id):
-            "no \(AdminEntity.noun(of: collection).replacingOccurrences(of: "_", with: " ")) '\(id)'"
+            "no \(AdminEntity.noun(of: collection, spaced: true)) '\(id)'"
         case .alreadyExists(let collection, let id):
-            "\(AdminEntity.noun(of: collection).replacingOccurrences(of: "_", with: " ")) '\(id)' already exists"
+            "\(AdminEntity.noun(of: collection, spaced: true)) '\(id)' already exists"
         case .changedConcurrently(let collection, let id):
-            "\(AdminEntity.noun(of: collection).replacingOccurrences(of: "_", with: " ")) '\(id)' was changed by "
+            "\(AdminEntity.noun(of: collection, spaced: true)) '\(id)' was changed by "
                 + "someone else meanwhile; read it again and retry"
         case .invalid(let problems):
             problems.map(\.description).joined(separator: "; ")
         case .stillReferenced(let collection, let id, let references):
-            "\(AdminEntity.noun(of: collection).replacingOccurrences(of: "_", with: " ")) '\(id)' is still "
+            "\(AdminEntity.noun(of: collection, spaced: true)) '\(id)' is still "
                 + "referenced: " + references.joined(separator: "; ")
         case .store(let error):
             error.description

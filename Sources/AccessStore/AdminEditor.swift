@@ -29,9 +29,7 @@ public final class AdminEditor: Sendable {
     public func apply(_ edit: AdminEdit, actor: String) async throws(AdminEditError) -> AdminEditResult {
         for _ in 0..<Self.attempts {
             let (mark, model) = try await currentModel()
-            let change = try Self.check(edit, against: model)
-            var next = model
-            change.apply(to: &next)
+            let (change, next) = try Self.check(edit, against: model)
             let outcome: AdminWriteOutcome
             do {
                 let revision = self.revision
@@ -77,8 +75,10 @@ public final class AdminEditor: Sendable {
     }
 
     /// Checks the edit against `model`: the id is taken or known as the action needs, and the model after the
-    /// change has no problem it did not have before.
-    static func check(_ edit: AdminEdit, against model: SiteModel) throws(AdminEditError) -> AdminModelChange {
+    /// change has no problem it did not have before. Returns the change and the model after it.
+    static func check(_ edit: AdminEdit, against model: SiteModel) throws(AdminEditError)
+        -> (AdminModelChange, SiteModel)
+    {
         let (collection, id) = edit.target
         let change: AdminModelChange
         do {
@@ -97,14 +97,14 @@ public final class AdminEditor: Sendable {
         var next = model
         change.apply(to: &next)
         let problems = next.validate()
-        guard !problems.isEmpty else { return change }
+        guard !problems.isEmpty else { return (change, next) }
         // Problems the stored model already had are not this edit's doing (and must not block fixing them).
         func key(_ problem: SiteModelProblem) -> String {
             "\(problem.collection.rawValue)|\(problem.id)|\(problem.field ?? "")|\(problem.message)"
         }
         let before = Set(model.validate().map(key))
         let introduced = problems.filter { !before.contains(key($0)) }
-        guard !introduced.isEmpty else { return change }
+        guard !introduced.isEmpty else { return (change, next) }
         if case .delete = edit.action {
             throw .stillReferenced(collection, id: id, by: introduced.map(\.description))
         }
@@ -221,14 +221,6 @@ public final class AdminEditor: Sendable {
         event.details = String(decoding: data, as: UTF8.self)
         return event
     }
-}
-
-/// What an edit changed: the entity as now stored (nil after a delete), its journal event, and the change as the
-/// policy model sees it (to tell when the policy in force has taken it up).
-public struct AdminEditResult: Sendable {
-    public var entity: AdminEntity?
-    public var event: JournalEvent
-    public var change: AdminModelChange
 }
 
 /// The end of one write attempt.

@@ -105,9 +105,11 @@ extension AdminEntity {
         }
     }
 
-    /// The name of one entity of a collection, as in journal reasons: `person`, `card`, `access_level`.
-    public static func noun(of collection: SiteCollection) -> String {
-        collection == .people ? "person" : collection == .credentials ? "card" : table(of: collection)
+    /// The name of one entity of a collection, as in journal reasons (`person`, `card`, `access_level`), or with
+    /// a space for people to read (`access level`).
+    public static func noun(of collection: SiteCollection, spaced: Bool = false) -> String {
+        let noun = collection == .people ? "person" : collection == .credentials ? "card" : table(of: collection)
+        return spaced ? noun.replacingOccurrences(of: "_", with: " ") : noun
     }
 
     /// Reads the entity `id` of `collection`; nil when there is none.
@@ -149,5 +151,12 @@ extension AdminEntity {
                 return .accessLevel(record, doorIds: doors, holders: holders.sorted(by: SiteModelRows.holderOrder))
             }
         }
+    }
+}
+
+extension AdminEntity {
+    /// The change of writing this entity.
+    func modelChange() throws(AccessStoreError) -> AdminModelChange {
+        AdminModelChange(collection: collection, id: id, written: try rows.model())
     }
 }

@@ -37,16 +37,19 @@ struct AdminFields {
 
     /// A required string.
     func requiredString(_ name: String, maximumLength: Int = 200) throws -> String {
-        guard let text = try string(name, maximumLength: maximumLength) else { throw Self.invalid("\(name) is required") }
+        guard let text = try string(name, maximumLength: maximumLength) else {
+            throw Self.invalid("\(name) is required")
+        }
         return text
     }
+
+    /// What an id is, for problems.
+    static let idRule = "an id: 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', '~', '-'"
 
     /// An id: 1 to 128 of `A-Z a-z 0-9 . _ ~ -`.
     func id(_ name: String) throws -> String? {
         guard let text = try value(String.self, name, "a string") else { return nil }
-        guard GateRoutes.isValidId(text) else {
-            throw Self.invalid("\(name) must be an id: 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', '~', '-'")
-        }
+        guard GateRoutes.isValidId(text) else { throw Self.invalid("\(name) must be \(Self.idRule)") }
         return text
     }
 
@@ -60,7 +63,7 @@ struct AdminFields {
     func ids(_ name: String) throws -> [String]? {
         guard let list = try value([String].self, name, "an array of ids") else { return nil }
         for (index, id) in list.enumerated() where !GateRoutes.isValidId(id) {
-            throw Self.invalid("\(name)[\(index)] must be an id: 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', '~', '-'")
+            throw Self.invalid("\(name)[\(index)] must be \(Self.idRule)")
         }
         if Set(list).count != list.count { throw Self.invalid("\(name) lists an id more than once") }
         return list

@@ -5,6 +5,9 @@ import enum AccessPolicy.SiteCollection
 
 /// An administration resource of the API (Person, Card, Door, …): its JSON shape as DESIGN.md gives it, decoded
 /// strictly and encoded without absent fields, and the store entity it is kept as.
+///
+/// A body carries every field the shape does not mark optional, except `id` when creating (the server then
+/// chooses one); the same shape comes back.
 protocol AdminResource: Codable, Sendable {
     /// The model collection.
     static var collection: SiteCollection { get }
@@ -32,7 +35,7 @@ extension AdminResource {
         var generator = SystemRandomNumberGenerator()
         let value = (generator.next() as UInt64) & 0xFFFF_FFFF_FFFF
         let hex = String(value, radix: 16)
-        let noun = AdminEntity.noun(of: collection).replacingOccurrences(of: "_", with: "-")
+        let noun = AdminEntity.noun(of: collection, spaced: true).replacingOccurrences(of: " ", with: "-")
         return noun + "-" + String(repeating: "0", count: 12 - hex.count) + hex
     }
 

@@ -39,7 +39,8 @@ final class Administration: Sendable {
     }
 
     /// Waits until the store-backed policy's model satisfies `isCurrent`, at most ``propagationTimeout``; false
-    /// when it did not (or the policy does not follow the store).
+    /// when it did not: the time ran out, a rebuild failed (the previous policy stays in force), or the policy does
+    /// not follow the store.
     func waitForPolicy(_ isCurrent: @escaping @Sendable (SiteModel) -> Bool) async -> Bool {
         guard let source = policies as? StorePolicySource else { return false }
         let provider = source.provider
@@ -50,7 +51,10 @@ final class Administration: Sendable {
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 for await update in updates {
-                    if case .rebuilt(let snapshot, _) = update, isCurrent(snapshot.model) { return true }
+                    switch update {
+                    case .rebuilt(let snapshot, _): if isCurrent(snapshot.model) { return true }
+                    case .failed: return false
+                    }
                 }
                 return false
             }

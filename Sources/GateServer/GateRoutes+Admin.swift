@@ -73,14 +73,15 @@ extension GateRoutes {
                 limit = number
             case "cursor":
                 guard Self.isValidId(value) else {
-                    throw APIProblem.badRequest("cursor must be a nextCursor from an earlier page", code: "invalid-query")
+                    throw APIProblem.badRequest("cursor must be a nextCursor from an earlier page",
+                        code: "invalid-query")
                 }
                 cursor = value
             default:
                 guard let filter = AdminCatalog.Filter(rawValue: key), supported.contains(filter) else {
                     let names = (["limit", "cursor"] + supported.map(\.rawValue)).joined(separator: ", ")
-                    throw APIProblem.badRequest("unknown query parameter '\(key.prefix(64))' (this list takes \(names))",
-                        code: "invalid-query")
+                    throw APIProblem.badRequest(
+                        "unknown query parameter '\(key.prefix(64))' (this list takes \(names))", code: "invalid-query")
                 }
                 if let choices = Resource.filterChoices[filter] {
                     guard choices.contains(value) else {
@@ -164,7 +165,7 @@ extension GateRoutes {
             throw APIProblem.unavailable("the store cannot be read: \(error.code)", code: "store-unavailable")
         }
         guard let entity else {
-            throw APIProblem.notFound("no \(AdminEntity.noun(of: Resource.collection).replacingOccurrences(of: "_", with: " ")) '\(id)'")
+            throw APIProblem.notFound(AdminEditError.notFound(Resource.collection, id: id).description)
         }
         return (entity, try Resource(entity: entity))
     }

@@ -31,7 +31,8 @@ struct AdminEndpointTests {
             create: #"{"displayName": "Đỗ Văn Giang", "departmentId": "finance", "kind": "staff", "status": "active"}"#,
             id: nil, patch: #"{"status": "inactive"}"#, field: "status", value: #""inactive""#),
         Lifecycle(path: "cards", noun: "card",
-            create: #"{"id": "card-new", "personId": "pham-thi-dung", "type": "uid", "uid": "04aabbccdd", "status": "active"}"#,
+            create: #"{"id": "card-new", "personId": "pham-thi-dung", "type": "uid", "uid": "04aabbccdd", "#
+                + #""status": "active"}"#,
             id: "card-new", patch: #"{"validUntil": "2027-01-01T00:00:00+07:00"}"#, field: "validUntil",
             value: #""2026-12-31T17:00:00.000Z""#),
         Lifecycle(path: "zones", noun: "zone",
@@ -141,7 +142,8 @@ struct AdminEndpointTests {
             #expect(try await list("/v1/cards?personId=tran-thi-binh&type=piv") == ["card-binh"])
             #expect(try await list("/v1/doors?zoneId=server-room") == ["server-room-door"])
             #expect(try await list("/v1/zones?parentId=floor4") == ["server-room"])
-            #expect(try await list("/v1/access-levels?doorId=floor4-door") == ["it-floor", "night-duty", "security-patrol"])
+            #expect(try await list("/v1/access-levels?doorId=floor4-door")
+                == ["it-floor", "night-duty", "security-patrol"])
             #expect(try await list("/v1/access-levels?departmentId=guests") == ["visitors"])
             #expect(try await list("/v1/holidays?kind=once") == ["tet-eve-2026"])
         }
@@ -222,7 +224,8 @@ struct AdminEndpointTests {
             #expect(try await act("report-lost").status == .conflict)
         }
         let events = try await fixture.adminEvents().filter { $0.cardId == "card-em" }
-        #expect(events.compactMap(\.reason) == ["card_suspended", "card_reactivated", "card_reported_lost", "card_revoked"])
+        #expect(events.compactMap(\.reason)
+            == ["card_suspended", "card_reactivated", "card_reported_lost", "card_revoked"])
         #expect(events.allSatisfy { $0.personId == "hoang-van-em" })
         #expect(events.first?.details.contains("thẻ bị mượn") == true)
     }
@@ -252,14 +255,7 @@ struct AdminEndpointTests {
         let fixture = try await GateFixture.storeBacked()
         let admin = try #require(fixture.tokens["admin"])
         try await fixture.test { client in
-            let door = try await send(client, .post, "/v1/doors", token: admin, body: """
-                {"id": "bike-shed", "name": "Nhà xe đạp", "fromZoneId": "grounds", "toZoneId": "parking", \
-                "mode": "normal", "minAssurance": "uid", "unlockSeconds": 5}
-                """)
-            #expect(door.status == .created)
-            let token = try await send(client, .post, "/v1/tokens", token: admin,
-                body: #"{"role": "controller", "doorIds": ["bike-shed"]}"#)
-            let tokenId = try #require(json(token)["id"] as? String)
+            let tokenId = try await GateFixture.addBikeShed(client, admin: admin).id
             let refused = try await send(client, .delete, "/v1/doors/bike-shed", token: admin)
             #expect(refused.status == .conflict)
             #expect((json(refused)["detail"] as? String)?.contains("controller token '\(tokenId)'") == true)

@@ -5,10 +5,11 @@ import Foundation
 import GateServer
 import Hummingbird
 import HummingbirdTesting
+import Testing
 
 extension GateFixture {
     /// A server whose policy is the store's own model (the example site and people applied to it), rebuilt by a
-    /// ``PolicySnapshotProvider`` on every change, as `cardgated` runs it; tokens as in ``make(extra:trustStore:policy:maximumBodySize:)``.
+    /// ``PolicySnapshotProvider`` on every change, as `cardgated` runs it; the same tokens as ``make``.
     static func storeBacked(trustStore: TrustStore? = nil) async throws -> GateFixture {
         let model = try exampleModel()
         let store = try AccessStore.inMemory()
@@ -18,6 +19,12 @@ extension GateFixture {
         let services = GateServices(store: store, policies: StorePolicySource(provider: provider),
             trustStore: try trustStore ?? TrustStore(authorities: []), journalKey: nil, configuration: configuration,
             clock: { now })
+        return GateFixture(services: services, configuration: configuration, tokens: try await makeTokens(services))
+    }
+
+    /// One token per name: `gate` (controller of vehicle-gate, main-entrance, floor4-door), `other-gate`
+    /// (controller of canteen-door), `security`, `auditor`, `admin`.
+    static func makeTokens(_ services: GateServices) async throws -> [String: String] {
         var tokens: [String: String] = [:]
         tokens["gate"] = try await services.tokens.create(role: .controller,
             doorIds: ["vehicle-gate", "main-entrance", "floor4-door"], name: "gate").secret
@@ -26,7 +33,22 @@ extension GateFixture {
         for role in [TokenRole.security, .auditor, .admin] {
             tokens[role.rawValue] = try await services.tokens.create(role: role, doorIds: [], name: nil).secret
         }
-        return GateFixture(services: services, configuration: configuration, tokens: tokens)
+        return tokens
+    }
+
+    /// Creates the door `bike-shed` (grounds to parking, UID cards, `unlockSeconds`) over HTTP and a controller
+    /// token for it; returns the token's id and secret.
+    static func addBikeShed(_ client: any TestClientProtocol, admin: String, unlockSeconds: Int = 5) async throws
+        -> (id: String, secret: String)
+    {
+        let door = try await send(client, .post, "/v1/doors", token: admin, body: """
+            {"id": "bike-shed", "name": "Nhà xe đạp", "fromZoneId": "grounds", "toZoneId": "parking", \
+            "mode": "normal", "minAssurance": "uid", "unlockSeconds": \(unlockSeconds)}
+            """)
+        #expect(door.status == .created)
+        let token = try await send(client, .post, "/v1/tokens", token: admin,
+            body: #"{"role": "controller", "doorIds": ["bike-shed"]}"#)
+        return (try #require(json(token)["id"] as? String), try #require(json(token)["token"] as? String))
     }
 
     /// The id of the token whose secret is `tokens[name]`.

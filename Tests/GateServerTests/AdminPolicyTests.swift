@@ -46,14 +46,7 @@ struct AdminPolicyTests {
         let fixture = try await GateFixture.storeBacked()
         let admin = try #require(fixture.tokens["admin"])
         try await fixture.test { client in
-            let door = try await send(client, .post, "/v1/doors", token: admin, body: """
-                {"id": "bike-shed", "name": "Nhà xe đạp", "fromZoneId": "grounds", "toZoneId": "parking", \
-                "mode": "normal", "minAssurance": "uid", "unlockSeconds": 7}
-                """)
-            #expect(door.status == .created)
-            let token = try await send(client, .post, "/v1/tokens", token: admin,
-                body: #"{"role": "controller", "doorIds": ["bike-shed"]}"#)
-            let controller = try #require(json(token)["token"] as? String)
+            let controller = try await GateFixture.addBikeShed(client, admin: admin, unlockSeconds: 7).secret
             #expect(try await Self.tap(client, door: "bike-shed", token: controller) == "no_access_level")
 
             let level = try await send(client, .get, "/v1/access-levels/staff-general", token: admin)

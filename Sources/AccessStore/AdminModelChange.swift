@@ -52,10 +52,3 @@ public struct AdminModelChange: Sendable, Hashable {
         }
     }
 }
-
-extension AdminEntity {
-    /// The change of writing this entity.
-    func modelChange() throws(AccessStoreError) -> AdminModelChange {
-        AdminModelChange(collection: collection, id: id, written: try rows.model())
-    }
-}
