@@ -9,13 +9,15 @@ import Synchronization
 ///
 /// The model is read and validated outside the write transaction, so card taps (whose journal appends share the
 /// writer) are not held up by a large model; the write then happens only if no model change was committed in
-/// between (``AdminModelRevision``), and otherwise the edit starts again. The model read last is kept with its
-/// revision, so consecutive edits read the model once and each costs one validation.
+/// between (``AdminModelRevision``), and otherwise the edit starts again. Edits of one editor take turns
+/// (``AdminTurns``). The model read last is kept with its revision, so consecutive edits read the model once and
+/// each costs one validation.
 public final class AdminEditor: Sendable {
     public let store: AccessStore
     public let journal: JournalWriter
     private let revision: AdminModelRevision
     private let cache = Mutex<(mark: AdminModelRevision.Mark, model: SiteModel)?>(nil)
+    private let turns = AdminTurns()
     /// How many times an edit is tried when other changes keep arriving between its read and its write.
     static let attempts = 4
 
@@ -27,6 +29,8 @@ public final class AdminEditor: Sendable {
 
     /// Makes `edit` on behalf of `actor` (a token id), or throws why nothing was changed.
     public func apply(_ edit: AdminEdit, actor: String) async throws(AdminEditError) -> AdminEditResult {
+        await turns.begin()
+        defer { turns.finish() }
         for _ in 0..<Self.attempts {
             let (mark, model) = try await currentModel()
             let (change, next) = try Self.check(edit, against: model)
