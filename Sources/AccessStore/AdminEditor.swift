@@ -21,9 +21,13 @@ public final class AdminEditor: Sendable {
     /// How many times an edit is tried when other changes keep arriving between its read and its write.
     static let attempts = 4
 
-    public init(store: AccessStore, journal: JournalWriter) {
+    /// Whether the model read last is kept between edits (faster edits, one more model in memory).
+    public let keepsModel: Bool
+
+    public init(store: AccessStore, journal: JournalWriter, keepsModel: Bool = true) {
         self.store = store
         self.journal = journal
+        self.keepsModel = keepsModel
         self.revision = AdminModelRevision(store: store)
     }
 
@@ -57,7 +61,7 @@ public final class AdminEditor: Sendable {
             case .refused(let error):
                 throw error
             case .written(let entity, let event, let markAfter):
-                if let markAfter { cache.withLock { $0 = (markAfter, next) } }
+                if keepsModel, let markAfter { cache.withLock { $0 = (markAfter, next) } }
                 return AdminEditResult(entity: entity, event: event, change: change)
             }
         }
@@ -71,7 +75,7 @@ public final class AdminEditor: Sendable {
             let mark = try await store.writer.writeWithoutTransaction { db in try revision.mark(db) }
             if let cached = cache.withLock({ $0 }), cached.mark == mark { return (mark, cached.model) }
             let model = try await store.writer.read { db in try SiteModelRows.fetch(db).model() }
-            cache.withLock { $0 = (mark, model) }
+            if keepsModel { cache.withLock { $0 = (mark, model) } }
             return (mark, model)
         } catch {
             throw .store(AccessStoreError(error))

@@ -2,7 +2,7 @@ import AccessPolicy
 import AccessStore
 import Foundation
 
-// admin-bench --db FILE [--people N] [--edits N]
+// admin-bench --db FILE [--people N] [--edits N] [--no-kept-model] [--model-cost]
 // Loads the reference site into a fresh store (once: an existing FILE is reused), follows it with a
 // PolicySnapshotProvider, then makes single administrative changes through AdminEditor and times each change
 // and the wait until the rebuilt policy shows it.
@@ -45,7 +45,19 @@ var start = ContinuousClock.now
 let provider = try await PolicySnapshotProvider(store: store)
 print(String(format: "first policy snapshot: %.2f s; %@", seconds(since: start), memory()))
 
-let editor = AdminEditor(store: store, journal: JournalWriter(key: nil))
+if CommandLine.arguments.contains("--model-cost") {
+    let before = memory()
+    start = ContinuousClock.now
+    let model = try await store.siteModel()
+    let loaded = seconds(since: start)
+    start = ContinuousClock.now
+    let problems = model.validate()
+    print(String(format: "model read: %.2f s, validation: %.2f s (%d problems); memory before %@, after %@", loaded,
+        seconds(since: start), problems.count, before, memory()))
+}
+
+let editor = AdminEditor(store: store, journal: JournalWriter(key: nil),
+    keepsModel: !CommandLine.arguments.contains("--no-kept-model"))
 let catalog = AdminCatalog(store: store)
 
 /// Waits until the provider's policy shows the change.
@@ -74,8 +86,8 @@ for number in 0..<edits {
     let total = seconds(since: start)
     editTimes.append(edited)
     totalTimes.append(total)
-    print(String(format: "edit %2d (card %@ -> %@): change %.3f s, change + policy rebuild %.3f s",
-        number + 1, id, card.status.rawValue, edited, total))
+    print(String(format: "edit %2d (card %@ -> %@): change %.3f s, change + policy rebuild %.3f s; %@",
+        number + 1, id, card.status.rawValue, edited, total, memory()))
 }
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
