@@ -12,7 +12,7 @@ public struct APIProblem: HTTPResponseError, Sendable {
     public var code: String
     public var title: String
     public var detail: String
-    /// Extension members (strings, numbers, booleans).
+    /// Extension members (strings, numbers, booleans, lists of strings).
     public var extensions: [String: ProblemValue]
     /// Extra response headers (`WWW-Authenticate`, `Retry-After`).
     public var headers: HTTPFields
@@ -34,6 +34,7 @@ public struct APIProblem: HTTPResponseError, Sendable {
         case string(String)
         case integer(Int64)
         case bool(Bool)
+        case strings([String])
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
@@ -41,6 +42,7 @@ public struct APIProblem: HTTPResponseError, Sendable {
             case .string(let value): try container.encode(value)
             case .integer(let value): try container.encode(value)
             case .bool(let value): try container.encode(value)
+            case .strings(let value): try container.encode(value)
             }
         }
     }

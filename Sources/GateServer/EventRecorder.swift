@@ -31,12 +31,18 @@ public final class EventRecorder: Sendable {
             throw error
         }
         inFlight.subtract(1, ordering: .relaxed)
+        announce(committed)
+        return committed
+    }
+
+    /// Counts an event committed in another transaction (an administrative change written with its event) and
+    /// wakes the streams.
+    public func announce(_ committed: JournalEvent) {
         appended.add(1, ordering: .relaxed)
         let sequence = committed.sequence
         subscribers.withLock { subscribers in
             for continuation in subscribers.values { continuation.yield(sequence) }
         }
-        return committed
     }
 
     /// A stream of "the journal has grown to this sequence" signals (only the newest is kept while unread), and

@@ -2,7 +2,8 @@ import AccessStore
 import Foundation
 import Hummingbird
 
-/// CardGate's HTTP API v1 on a router: the gate-controller, security, token and operations endpoints.
+/// CardGate's HTTP API v1 on a router: the gate-controller, security, token, administration and operations
+/// endpoints.
 struct GateRoutes: Sendable {
     let services: GateServices
 
@@ -12,6 +13,7 @@ struct GateRoutes: Sendable {
         registerDoors(on: v1)
         registerSecurity(on: v1)
         registerTokens(on: v1)
+        registerAdministration(on: v1)
     }
 
     // MARK: Authorization

@@ -94,7 +94,8 @@ extension Decoder {
         let container = try container(keyedBy: AnyCodingKey.self)
         let unknown = container.allKeys.map(\.stringValue).filter { !allowed.contains($0) }.sorted()
         guard unknown.isEmpty else {
-            let prefix = codingPath.map(\.stringValue).joined(separator: ".")
+            let path = codingPath.map { key in key.intValue.map { "[\($0)]" } ?? "." + key.stringValue }.joined()
+            let prefix = path.hasPrefix(".") ? String(path.dropFirst()) : path
             let names = unknown.map { prefix.isEmpty ? $0 : prefix + "." + $0 }.joined(separator: ", ")
             throw APIProblem.badRequest("unknown field: \(names)", code: "invalid-body")
         }

@@ -58,15 +58,7 @@ struct GateFixture {
         let services = GateServices(store: store, policies: source,
             trustStore: try trustStore ?? TrustStore(authorities: []), journalKey: nil, configuration: configuration,
             clock: { now }, cardReader: cardReader, makeLock: makeLock)
-        var tokens: [String: String] = [:]
-        tokens["gate"] = try await services.tokens.create(role: .controller,
-            doorIds: ["vehicle-gate", "main-entrance", "floor4-door"], name: "gate").secret
-        tokens["other-gate"] = try await services.tokens.create(role: .controller, doorIds: ["canteen-door"],
-            name: nil).secret
-        for role in [TokenRole.security, .auditor, .admin] {
-            tokens[role.rawValue] = try await services.tokens.create(role: role, doorIds: [], name: nil).secret
-        }
-        return GateFixture(services: services, configuration: configuration, tokens: tokens)
+        return GateFixture(services: services, configuration: configuration, tokens: try await makeTokens(services))
     }
 
     func test<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {

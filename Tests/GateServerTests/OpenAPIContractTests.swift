@@ -10,7 +10,7 @@ struct OpenAPIContractTests {
         "/v1/doors/{doorId}/challenges", "/v1/doors/{doorId}/access", "/v1/doors/{doorId}/status", "/v1/events",
         "/v1/events/stream", "/v1/journal/verify", "/v1/occupancy", "/v1/zones/{zoneId}/occupants", "/v1/lockdown",
         "/v1/tokens", "/v1/tokens/{tokenId}", "/healthz", "/metrics", "/openapi.yaml",
-    ]
+    ] + AdminContractTests.implemented
 
     @Test("the served document is the repository's openapi.yaml and lists every implemented path")
     func servedDocument() async throws {

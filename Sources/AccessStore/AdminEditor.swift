@@ -1,0 +1,254 @@
+import AccessPolicy
+import Foundation
+import GRDB
+import Synchronization
+
+/// Makes one administrative change of the policy model at a time: validated against the whole model, written in
+/// one transaction together with one `admin_change` journal event naming the actor, touching only the rows of the
+/// entity changed.
+///
+/// The model is read and validated outside the write transaction, so card taps (whose journal appends share the
+/// writer) are not held up by a large model; the write then happens only if no model change was committed in
+/// between (``AdminModelRevision``), and otherwise the edit starts again. Edits of one editor take turns
+/// (``AdminTurns``). The model read last is kept with its revision, so consecutive edits read the model once and
+/// each costs one validation.
+public final class AdminEditor: Sendable {
+    public let store: AccessStore
+    public let journal: JournalWriter
+    private let revision: AdminModelRevision
+    private let cache = Mutex<(mark: AdminModelRevision.Mark, model: SiteModel)?>(nil)
+    private let turns = AdminTurns()
+    /// How many times an edit is tried when other changes keep arriving between its read and its write.
+    static let attempts = 4
+
+    /// Whether the model read last is kept between edits (faster edits, one more model in memory).
+    public let keepsModel: Bool
+
+    public init(store: AccessStore, journal: JournalWriter, keepsModel: Bool = true) {
+        self.store = store
+        self.journal = journal
+        self.keepsModel = keepsModel
+        self.revision = AdminModelRevision(store: store)
+    }
+
+    /// Makes `edit` on behalf of `actor` (a token id), or throws why nothing was changed.
+    public func apply(_ edit: AdminEdit, actor: String) async throws(AdminEditError) -> AdminEditResult {
+        await turns.begin()
+        defer { turns.finish() }
+        for _ in 0..<Self.attempts {
+            let (mark, model) = try await currentModel()
+            let (change, next) = try Self.check(edit, against: model)
+            let outcome: AdminWriteOutcome
+            do {
+                let revision = self.revision
+                let journal = self.journal
+                outcome = try await store.writer.writeWithoutTransaction { db -> AdminWriteOutcome in
+                    var outcome = AdminWriteOutcome.stale
+                    try db.inTransaction {
+                        guard try revision.mark(db) == mark else { return .rollback }
+                        outcome = try Self.write(edit, actor: actor, journal: journal, in: db)
+                        return outcome.isWritten ? .commit : .rollback
+                    }
+                    if case .written = outcome { outcome.markAfter = try revision.mark(db) }
+                    return outcome
+                }
+            } catch {
+                throw .store(AccessStoreError(error))
+            }
+            switch outcome {
+            case .stale:
+                continue
+            case .refused(let error):
+                throw error
+            case .written(let entity, let event, let markAfter):
+                if keepsModel, let markAfter { cache.withLock { $0 = (markAfter, next) } }
+                return AdminEditResult(entity: entity, event: event, change: change)
+            }
+        }
+        throw .store(AccessStoreError(.busy, "the policy model kept changing during the edit; retry"))
+    }
+
+    /// The model at the current revision: the cached one if nothing changed since it was read.
+    private func currentModel() async throws(AdminEditError) -> (AdminModelRevision.Mark, SiteModel) {
+        do {
+            let revision = self.revision
+            let mark = try await store.writer.writeWithoutTransaction { db in try revision.mark(db) }
+            if let cached = cache.withLock({ $0 }), cached.mark == mark { return (mark, cached.model) }
+            let model = try await store.writer.read { db in try SiteModelRows.fetch(db).model() }
+            if keepsModel { cache.withLock { $0 = (mark, model) } }
+            return (mark, model)
+        } catch {
+            throw .store(AccessStoreError(error))
+        }
+    }
+
+    /// Checks the edit against `model`: the id is taken or known as the action needs, and the model after the
+    /// change has no problem it did not have before. Returns the change and the model after it.
+    static func check(_ edit: AdminEdit, against model: SiteModel) throws(AdminEditError)
+        -> (AdminModelChange, SiteModel)
+    {
+        let (collection, id) = edit.target
+        let change: AdminModelChange
+        do {
+            switch edit.action {
+            case .create(let entity), .update(let entity, _): change = try entity.modelChange()
+            case .delete: change = AdminModelChange(collection: collection, id: id, written: nil)
+            }
+        } catch {
+            throw .store(error)
+        }
+        let exists = !AdminModelChange(collection: collection, id: id, written: nil).isReflected(in: model)
+        switch edit.action {
+        case .create: if exists { throw .alreadyExists(collection, id: id) }
+        case .update, .delete: if !exists { throw .notFound(collection, id: id) }
+        }
+        var next = model
+        change.apply(to: &next)
+        let problems = next.validate()
+        guard !problems.isEmpty else { return (change, next) }
+        // Problems the stored model already had are not this edit's doing (and must not block fixing them).
+        func key(_ problem: SiteModelProblem) -> String {
+            "\(problem.collection.rawValue)|\(problem.id)|\(problem.field ?? "")|\(problem.message)"
+        }
+        let before = Set(model.validate().map(key))
+        let introduced = problems.filter { !before.contains(key($0)) }
+        guard !introduced.isEmpty else { return (change, next) }
+        if case .delete = edit.action {
+            throw .stillReferenced(collection, id: id, by: introduced.map(\.description))
+        }
+        throw .invalid(introduced)
+    }
+
+    /// Writes the edit's rows and its journal event in the caller's transaction.
+    static func write(_ edit: AdminEdit, actor: String, journal: JournalWriter, in db: Database) throws
+        -> AdminWriteOutcome
+    {
+        let (collection, id) = edit.target
+        let stored = try AdminEntity.fetch(collection, id: id, in: db)
+        switch edit.action {
+        case .create(let entity):
+            guard stored == nil else { return .refused(.alreadyExists(collection, id: id)) }
+            try insert(entity.normalized, in: db)
+        case .update(let entity, let previous):
+            guard let stored else { return .refused(.notFound(collection, id: id)) }
+            guard stored == previous.normalized else { return .refused(.changedConcurrently(collection, id: id)) }
+            try update(entity.normalized, stored: stored, in: db)
+        case .delete:
+            guard let stored else { return .refused(.notFound(collection, id: id)) }
+            if case .door = stored {
+                let tokens = try String.fetchAll(db, sql: """
+                    SELECT t.id FROM token_door d JOIN token t ON t.id = d.token_id
+                    WHERE d.door_id = ? AND t.revoked_ms IS NULL ORDER BY t.id
+                    """, arguments: [id])
+                if !tokens.isEmpty {
+                    return .refused(.stillReferenced(collection, id: id,
+                        by: tokens.map { "controller token '\($0)' is bound to it (revoke the token first)" }))
+                }
+            }
+            try db.execute(sql: "DELETE FROM \(AdminEntity.table(of: collection)) WHERE id = ?", arguments: [id])
+        }
+        let written = try AdminEntity.fetch(collection, id: id, in: db)
+        let event = try journalEvent(edit, entity: written ?? stored, actor: actor)
+        guard let committed = try journal.append([event], in: db).first else {
+            throw AccessStoreError(.databaseError, "the journal did not return the event of the change")
+        }
+        return .written(written, committed, markAfter: nil)
+    }
+
+    private static func insert(_ entity: AdminEntity, in db: Database) throws {
+        switch entity {
+        case .department(let record): try record.insert(db)
+        case .person(let record): try record.insert(db)
+        case .card(let record): try record.insert(db)
+        case .zone(let record): try record.insert(db)
+        case .door(let record): try record.insert(db)
+        case .holiday(let record): try record.insert(db)
+        case .schedule(let record, let intervals):
+            try record.insert(db)
+            for interval in intervals { try interval.insert(db) }
+        case .accessLevel(let record, let doorIds, let holders):
+            try record.insert(db)
+            for door in doorIds { try AccessLevelDoorRecord(accessLevelId: record.id, doorId: door).insert(db) }
+            for holder in holders { try holder.save(db) }
+        }
+    }
+
+    /// Updates the entity's row when it changed, and replaces its child rows when they changed.
+    private static func update(_ entity: AdminEntity, stored: AdminEntity, in db: Database) throws {
+        switch (entity, stored) {
+        case (.department(let new), .department(let old)): if new != old { try new.update(db) }
+        case (.person(let new), .person(let old)): if new != old { try new.update(db) }
+        case (.card(let new), .card(let old)): if new != old { try new.update(db) }
+        case (.zone(let new), .zone(let old)): if new != old { try new.update(db) }
+        case (.door(let new), .door(let old)): if new != old { try new.update(db) }
+        case (.holiday(let new), .holiday(let old)): if new != old { try new.update(db) }
+        case (.schedule(let new, let intervals), .schedule(let old, let oldIntervals)):
+            if new != old { try new.update(db) }
+            if intervals != oldIntervals {
+                try db.execute(sql: "DELETE FROM schedule_interval WHERE schedule_id = ?", arguments: [new.id])
+                for interval in intervals { try interval.insert(db) }
+            }
+        case (.accessLevel(let new, let doorIds, let holders), .accessLevel(let old, let oldDoorIds, let oldHolders)):
+            if new != old { try new.update(db) }
+            if doorIds != oldDoorIds {
+                try db.execute(sql: "DELETE FROM access_level_door WHERE access_level_id = ?", arguments: [new.id])
+                for door in doorIds { try AccessLevelDoorRecord(accessLevelId: new.id, doorId: door).insert(db) }
+            }
+            if holders != oldHolders {
+                try db.execute(sql: "DELETE FROM access_level_person WHERE access_level_id = ?", arguments: [new.id])
+                try db.execute(sql: "DELETE FROM access_level_department WHERE access_level_id = ?",
+                    arguments: [new.id])
+                for holder in holders { try holder.save(db) }
+            }
+        default:
+            throw AccessStoreError(.invalidInput, "an update must keep the kind of the entity")
+        }
+    }
+
+    /// The `admin_change` event of an edit: reason `<noun>_<verb>` unless given, the entity's door, zone, person
+    /// and card, and details `{action, collection, id, fields, …notes}`.
+    static func journalEvent(_ edit: AdminEdit, entity: AdminEntity?, actor: String) throws -> NewJournalEvent {
+        let (collection, id) = edit.target
+        var event = NewJournalEvent(type: .adminChange,
+            reason: edit.reason ?? AdminEntity.noun(of: collection) + "_" + edit.verb, actor: actor)
+        switch entity {
+        case .door(let record): event.doorId = record.id
+        case .zone(let record): event.zoneId = record.id
+        case .person(let record): event.personId = record.id
+        case .card(let record):
+            event.cardId = record.id
+            event.personId = record.personId
+        default: break
+        }
+        var details: [String: Any] = edit.notes
+        details["action"] = edit.verb
+        details["collection"] = collection.rawValue
+        details["id"] = id
+        details["fields"] = edit.fields.sorted()
+        let data = try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys, .withoutEscapingSlashes])
+        event.details = String(decoding: data, as: UTF8.self)
+        return event
+    }
+}
+
+/// The end of one write attempt.
+enum AdminWriteOutcome: Sendable {
+    /// The model changed since it was read: read again.
+    case stale
+    case refused(AdminEditError)
+    /// Written and committed; `markAfter` is the revision right after the commit.
+    case written(AdminEntity?, JournalEvent, markAfter: AdminModelRevision.Mark?)
+
+    var isWritten: Bool {
+        if case .written = self { true } else { false }
+    }
+
+    var markAfter: AdminModelRevision.Mark? {
+        get {
+            if case .written(_, _, let mark) = self { mark } else { nil }
+        }
+        set {
+            if case .written(let entity, let event, _) = self { self = .written(entity, event, markAfter: newValue) }
+        }
+    }
+}
