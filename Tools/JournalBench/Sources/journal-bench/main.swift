@@ -22,6 +22,21 @@ func seconds(_ start: ContinuousClock.Instant) -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
+/// Store options from `--page-size` and `--wal-autocheckpoint`.
+func storeOptions() -> AccessStore.Options {
+    var options = AccessStore.Options()
+    if let size = option("page-size").flatMap(Int.init) { options.pageSize = size }
+    if let pages = option("wal-autocheckpoint").flatMap(Int.init) { options.walAutocheckpointPages = pages }
+    return options
+}
+
+/// CPU time used by the calling thread: unlike wall time, not inflated by other processes on a busy machine.
+func threadCPUTime() -> Duration {
+    var now = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    return .seconds(now.tv_sec) + .nanoseconds(now.tv_nsec)
+}
+
 func fileSize(_ path: String) -> Int64 {
     ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int64) ?? 0
 }
@@ -131,13 +146,8 @@ func load(path: String, events count: Int) throws {
 }
 
 func append(path: String, writers: Int, events count: Int) async throws {
-    try? FileManager.default.removeItem(atPath: path)
-    let store = try AccessStore.open(at: path)
-    if let pages = option("wal-autocheckpoint") {
-        try await store.writer.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
-        }
-    }
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    let store = try AccessStore.open(at: path, options: storeOptions())
     let journal = EventJournal(store: store, key: .generate())
     let perWriter = count / writers
     let begin = ContinuousClock.now
@@ -160,6 +170,35 @@ func append(path: String, writers: Int, events count: Int) async throws {
         append: \(writers) writers, \(total) events in \(String(format: "%.2f", elapsed)) s = \
         \(String(format: "%.0f", Double(total) / elapsed)) events/s (\(stored ?? 0) stored, \(commits) commits, \
         \(String(format: "%.1f", Double(total) / Double(max(1, commits)))) events per commit)
+        """)
+}
+
+/// Where a commit's time goes: JournalWriter.append on groups of `size` events, one transaction each, timing the
+/// inserts (CPU time of the thread, inside the transaction) apart from the whole commit (with the WAL write and fsync).
+func batch(path: String, size: Int, commits: Int) throws {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    let store = try AccessStore.open(at: path, options: storeOptions())
+    let writer = JournalWriter(key: .generate())
+    var random = SplitMix(state: 3)
+    var inside = Duration.zero
+    let begin = ContinuousClock.now
+    for _ in 0..<commits {
+        let events = (0..<size).map { Shape.event($0, random: &random) }
+        try store.writer.write { db in
+            let start = threadCPUTime()
+            _ = try writer.append(events, in: db)
+            inside += threadCPUTime() - start
+        }
+    }
+    let total = ContinuousClock.now - begin
+    func microseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+    }
+    let count = Double(size * commits)
+    print("""
+        batch: \(commits) commits of \(size): \(String(format: "%.0f", count / microseconds(total) * 1e6)) events/s; \
+        per commit \(String(format: "%.0f", microseconds(total) / Double(commits))) us, inserts \
+        \(String(format: "%.1f", microseconds(inside) / count)) us CPU per event
         """)
 }
 
@@ -261,6 +300,8 @@ case "load": try load(path: path, events: Int(option("events") ?? "") ?? 1_000_0
 case "append":
     try await append(
         path: path, writers: Int(option("writers") ?? "") ?? 1, events: Int(option("events") ?? "") ?? 1000)
+case "batch":
+    try batch(path: path, size: Int(option("size") ?? "") ?? 32, commits: Int(option("commits") ?? "") ?? 500)
 case "plain": try plain(path: path, events: Int(option("events") ?? "") ?? 1000)
 case "verify": try verify(path: path)
 case "query": try query(path: path, samples: Int(option("samples") ?? "") ?? 1000)
