@@ -59,7 +59,10 @@ public struct GateServices: Sendable {
             policies = StaticPolicySource(CompiledPolicy(snapshot: try PolicySnapshot(model: try SiteFile.load(sources),
                 pinVerifier: PINHasher())))
         }
-        return GateServices(store: store, policies: policies, trustStore: trustStore, journalKey: key,
+        let services = GateServices(store: store, policies: policies, trustStore: trustStore, journalKey: key,
             configuration: configuration)
+        // Signs checkpoints on time even when idle, and checkpoints the WAL off the commit path, while the daemon runs.
+        try JournalMaintenance(journal: services.recorder.journal).start()
+        return services
     }
 }

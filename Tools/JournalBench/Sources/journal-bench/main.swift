@@ -5,10 +5,12 @@ import GRDB
 
 let usage = """
     usage: journal-bench load   --db FILE --events N       bulk-load N events (one transaction per million)
-           journal-bench append --db FILE --writers W --events N   durable appends through EventJournal
+           journal-bench append --db FILE --writers W --events N [--maintenance]   durable appends
            journal-bench plain  --db FILE --events N       plain SQLite inserts, one durable transaction each
            journal-bench verify --db FILE [--parallelism P] time a full verify
            journal-bench query  --db FILE [--samples N]    p50/p99 of the two security queries
+           journal-bench batch  --db FILE --size N --commits C   where a commit's time goes
+           journal-bench pin    [--samples N]              cost of one PIN verification
     """
 
 func option(_ name: String) -> String? {
@@ -149,6 +151,10 @@ func append(path: String, writers: Int, events count: Int) async throws {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     let store = try AccessStore.open(at: path, options: storeOptions())
     let journal = EventJournal(store: store, key: .generate())
+    // --maintenance: WAL checkpoints in the background every 250 ms, as the daemon runs them.
+    let maintenance = CommandLine.arguments.contains("--maintenance")
+        ? try JournalMaintenance(journal: journal, interval: .milliseconds(250)).start() : nil
+    defer { maintenance?.cancel() }
     let perWriter = count / writers
     let begin = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -204,10 +210,12 @@ func batch(path: String, size: Int, commits: Int) throws {
 
 /// The baseline: the same rows without hashing or grouping, one WAL + synchronous=FULL transaction each.
 func plain(path: String, events count: Int) throws {
-    try? FileManager.default.removeItem(atPath: path)
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     var configuration = Configuration()
     configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     let pool = try DatabasePool(path: path, configuration: configuration)
+    // GRDB sets NORMAL on the writer when it enables WAL, after prepareDatabase: set FULL again.
+    try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     try pool.write { db in
         try db.execute(sql: """
             CREATE TABLE event (seq INTEGER PRIMARY KEY, time_ms INTEGER, type TEXT, door_id TEXT, zone_id TEXT,
@@ -290,7 +298,30 @@ func query(path: String, samples: Int) throws {
     print("door/day plan: \(plan.joined(separator: "; "))")
 }
 
+/// Times `PINHasher.verify` (the cost a `card_and_pin` door adds to a decision) at the default iterations.
+func pin(samples: Int) throws {
+    let hasher = PINHasher()
+    let hash = try hasher.hash(pin: "482915")
+    var times: [Double] = []
+    var matched = 0
+    for index in 0..<samples {
+        let begin = ContinuousClock.now
+        if hasher.verify(pin: index % 2 == 0 ? "482915" : "482916", hash: hash) { matched += 1 }
+        times.append(seconds(begin) * 1000)
+    }
+    times.sort()
+    print("""
+        PIN verify (\(PINHasher.defaultIterations) iterations): p50 \(String(format: "%.2f", times[times.count / 2])) ms, \
+        min \(String(format: "%.2f", times[0])) ms, max \(String(format: "%.2f", times[times.count - 1])) ms \
+        (\(samples) verifications, \(matched) matched)
+        """)
+}
+
 let command = CommandLine.arguments.dropFirst().first ?? ""
+if command == "pin" {
+    try pin(samples: Int(option("samples") ?? "") ?? 50)
+    exit(0)
+}
 guard let path = option("db") else {
     print(usage)
     exit(2)
