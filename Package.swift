@@ -63,6 +63,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -115,6 +116,12 @@ let package = Package(
         .executableTarget(name: "JournalCrashChild", dependencies: ["AccessStore"], path: "Tests/JournalCrashChild"),
         .testTarget(
             name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy", "SiteFile", "JournalCrashChild"]),
+        .testTarget(
+            name: "CardGateCLITests",
+            dependencies: [
+                "cardgate", "AccessStore", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "CredentialsTests",
             dependencies: [

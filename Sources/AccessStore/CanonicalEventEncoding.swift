@@ -28,15 +28,50 @@ public enum CanonicalEventEncoding {
         previousHash: Data, sequence: Int64, timeMilliseconds: Int64, event: NewJournalEvent
     ) -> Data {
         let buffer = ScratchBuffer(capacity: 256 + event.details.utf8.count)
+        var fields = FieldRanges()
         previousHash.withUnsafeBytes { buffer.append($0) }
-        appendHeader(sequence: sequence, timeMilliseconds: timeMilliseconds, to: buffer)
-        for field in [
-            event.type.rawValue, event.doorId, event.zoneId, event.personId, event.cardId, event.decision?.rawValue,
-            event.reason, event.actor, event.details,
-        ] {
-            appendField(field, to: buffer)
-        }
+        encode(sequence: sequence, timeMilliseconds: timeMilliseconds, event: event, to: buffer, fields: &fields)
         return Data(buffer.sha256())
+    }
+
+    /// Where the text fields of an encoding lie in its buffer: byte offset and length, or `nil` for `NULL`.
+    ///
+    /// Lets the journal bind a field's stored bytes straight from the buffer it hashed, without copying.
+    struct FieldRanges {
+        static let count = 9
+        var ranges: [Range<Int>?] = Array(repeating: nil, count: count)
+    }
+
+    /// Appends `E(n)` (everything after the previous hash) to `buffer`, recording where each text field lies.
+    static func encode(
+        sequence: Int64, timeMilliseconds: Int64, event: NewJournalEvent, to buffer: ScratchBuffer,
+        fields: inout FieldRanges
+    ) {
+        appendHeader(sequence: sequence, timeMilliseconds: timeMilliseconds, to: buffer)
+        appendField(event.type.rawValue, to: buffer, index: 0, fields: &fields)
+        appendField(event.doorId, to: buffer, index: 1, fields: &fields)
+        appendField(event.zoneId, to: buffer, index: 2, fields: &fields)
+        appendField(event.personId, to: buffer, index: 3, fields: &fields)
+        appendField(event.cardId, to: buffer, index: 4, fields: &fields)
+        appendField(event.decision?.rawValue, to: buffer, index: 5, fields: &fields)
+        appendField(event.reason, to: buffer, index: 6, fields: &fields)
+        appendField(event.actor, to: buffer, index: 7, fields: &fields)
+        appendField(event.details, to: buffer, index: 8, fields: &fields)
+    }
+
+    private static func appendField(
+        _ string: String?, to buffer: ScratchBuffer, index: Int, fields: inout FieldRanges
+    ) {
+        guard var string else {
+            appendField(nil, count: 0, isNull: true, to: buffer)
+            fields.ranges[index] = nil
+            return
+        }
+        string.withUTF8 { bytes in
+            let start = buffer.count + 5
+            appendField(bytes.baseAddress, count: bytes.count, isNull: false, to: buffer)
+            fields.ranges[index] = start..<(start + bytes.count)
+        }
     }
 
     /// Appends the format tag, the sequence and the time.
@@ -55,14 +90,5 @@ public enum CanonicalEventEncoding {
         buffer.append(byte: 1)
         buffer.append(bigEndian: UInt32(truncatingIfNeeded: count))
         buffer.append(bytes, count: count)
-    }
-
-    /// Appends one text field given as a Swift string, or `nil` for SQL `NULL`.
-    static func appendField(_ string: String?, to buffer: ScratchBuffer) {
-        guard var string else {
-            appendField(nil, count: 0, isNull: true, to: buffer)
-            return
-        }
-        string.withUTF8 { appendField($0.baseAddress, count: $0.count, isNull: false, to: buffer) }
     }
 }

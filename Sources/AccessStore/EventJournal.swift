@@ -6,6 +6,13 @@ import GRDB
 /// Appends that arrive while a transaction is committing wait and then go together into the next
 /// transaction, so N concurrent appends cost one fsync rather than N. An append that throws was not
 /// committed; the caller must then fail closed (deny, and say the journal is unavailable).
+///
+/// Left alone, N busy writers settle into two halves that take turns: while one half commits, the other
+/// waits, and when the first half is answered, the second commits at once while the first prepares its next
+/// events. So after a commit the journal briefly gathers: it waits for as many appends as there were writers
+/// around the last commit (the group it committed plus those already waiting), for at most half the duration
+/// of that commit, and then commits them all in one transaction. A lone writer never waits: it was the only
+/// writer around its last commit.
 public actor EventJournal {
     /// The most events one transaction takes; more wait for the next one.
     public static let maximumGroupSize = 1024
@@ -15,10 +22,23 @@ public actor EventJournal {
         var continuation: CheckedContinuation<Result<JournalEvent, AccessStoreError>, Never>
     }
 
+    /// A commit waiting for late appends to join it.
+    private struct Gathering {
+        var target: Int
+        var generation: Int
+        var continuation: CheckedContinuation<Void, Never>
+    }
+
     public nonisolated let writer: any DatabaseWriter
     public nonisolated let journalWriter: JournalWriter
     private var waiting: [Waiter] = []
     private var isCommitting = false
+    /// How many appends were around the last commit: its group plus those that waited during it.
+    private var recentWriters = 0
+    /// How long the last commit took.
+    private var lastCommitDuration = Duration.zero
+    private var gathering: Gathering?
+    private var gatheringGeneration = 0
     /// Transactions committed by this journal (for metrics: events per commit shows group commit at work).
     public private(set) var commits = 0
     /// Events committed by this journal.
@@ -51,6 +71,9 @@ public actor EventJournal {
     private func enqueue(_ event: NewJournalEvent) async -> Result<JournalEvent, AccessStoreError> {
         await withCheckedContinuation { continuation in
             waiting.append(Waiter(event: event, continuation: continuation))
+            if let gathering, waiting.count >= gathering.target {
+                endGathering(gathering.generation)
+            }
             if !isCommitting {
                 isCommitting = true
                 Task { await self.commitWaiting() }
@@ -61,27 +84,57 @@ public actor EventJournal {
     /// Commits groups of waiting appends until none are left.
     private func commitWaiting() async {
         while !waiting.isEmpty {
+            let target = min(Self.maximumGroupSize, recentWriters)
+            if waiting.count < target {
+                await gather(until: target, atMost: lastCommitDuration / 2)
+            }
             let group = Array(waiting.prefix(Self.maximumGroupSize))
             waiting.removeFirst(group.count)
             let events = group.map(\.event)
             let journalWriter = self.journalWriter
+            let start = ContinuousClock.now
+            let result: Result<[JournalEvent], AccessStoreError>
             do {
-                let committed = try await writer.write { db in
-                    try journalWriter.append(events, in: db, validated: true)
-                }
+                result = .success(
+                    try await writer.write { db in try journalWriter.append(events, in: db, validated: true) })
+            } catch {
+                result = .failure(AccessStoreError(error))
+            }
+            lastCommitDuration = ContinuousClock.now - start
+            recentWriters = group.count + waiting.count
+            switch result {
+            case .success(let committed):
                 commits += 1
                 committedEvents += committed.count
                 for (waiter, event) in zip(group, committed) {
                     waiter.continuation.resume(returning: .success(event))
                 }
-            } catch {
-                let failure = AccessStoreError(error)
+            case .failure(let failure):
                 for waiter in group {
                     waiter.continuation.resume(returning: .failure(failure))
                 }
             }
         }
         isCommitting = false
+    }
+
+    /// Waits until `target` appends are waiting or `limit` has passed, whichever comes first.
+    private func gather(until target: Int, atMost limit: Duration) async {
+        gatheringGeneration += 1
+        let generation = gatheringGeneration
+        await withCheckedContinuation { continuation in
+            gathering = Gathering(target: target, generation: generation, continuation: continuation)
+            Task {
+                try? await Task.sleep(for: limit)
+                self.endGathering(generation)
+            }
+        }
+    }
+
+    private func endGathering(_ generation: Int) {
+        guard let gathering, gathering.generation == generation else { return }
+        self.gathering = nil
+        gathering.continuation.resume()
     }
 
     /// Writes a checkpoint now if the policy says one is due (the daemon calls this on a timer),

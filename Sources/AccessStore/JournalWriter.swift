@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Appends events and checkpoints inside a write transaction that the caller owns.
 ///
@@ -25,12 +26,14 @@ public struct JournalWriter: Sendable {
     }
 
     static func head(_ db: Database) throws -> Head {
-        if let row = try Row.fetchOne(
-            db, sql: "SELECT seq, hash, time_ms FROM journal_event ORDER BY seq DESC LIMIT 1")
-        {
-            return Head(
-                sequence: try row.decode(atIndex: 0), hash: try row.decode(atIndex: 1),
-                timeMilliseconds: try row.decode(atIndex: 2))
+        let last = try db.cachedStatement(
+            sql: "SELECT seq, hash, time_ms FROM journal_event ORDER BY seq DESC LIMIT 1")
+        if let head = try Self.firstRow(of: last, { statement in
+            Head(
+                sequence: sqlite3_column_int64(statement, 0), hash: RawEvent.blob(statement, 1),
+                timeMilliseconds: sqlite3_column_int64(statement, 2))
+        }) {
+            return head
         }
         if let row = try Row.fetchOne(
             db, sql: "SELECT c.seq, c.hash FROM journal_anchor a JOIN journal_checkpoint c ON c.seq = a.seq")
@@ -39,6 +42,20 @@ public struct JournalWriter: Sendable {
                 sequence: try row.decode(atIndex: 0), hash: try row.decode(atIndex: 1), timeMilliseconds: .min)
         }
         return Head(sequence: 0, hash: CanonicalEventEncoding.genesisHash, timeMilliseconds: .min)
+    }
+
+    /// Steps a cached statement without arguments to its first row and reads it with `read`, straight from
+    /// SQLite: GRDB's row decoding cost more than the query on the commit path.
+    static func firstRow<T>(of statement: Statement, _ read: (OpaquePointer) -> T) throws -> T? {
+        let raw = statement.sqliteStatement
+        sqlite3_reset(raw)
+        defer { sqlite3_reset(raw) }
+        let code = sqlite3_step(raw)
+        switch code {
+        case SQLITE_ROW: return read(raw)
+        case SQLITE_DONE: return nil
+        default: throw AccessStoreError.sqlite(code, sqlite3_db_handle(raw))
+        }
     }
 
     /// Appends `events` in order, then writes a checkpoint if one is due.
@@ -57,22 +74,14 @@ public struct JournalWriter: Sendable {
         }
         var head = try Self.head(db)
         let now = clock.nowMilliseconds()
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO journal_event (seq, time_ms, type, door_id, zone_id, person_id, card_id, decision,
-                    reason, actor, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+        var inserter = try JournalEventInserter(in: db)
         var committed: [JournalEvent] = []
         committed.reserveCapacity(events.count)
         for event in events {
             let sequence = head.sequence + 1
             let time = max(now, head.timeMilliseconds)
-            let hash = CanonicalEventEncoding.hash(
-                previousHash: head.hash, sequence: sequence, timeMilliseconds: time, event: event)
-            try statement.execute(arguments: [
-                sequence, time, event.type.rawValue, event.doorId, event.zoneId, event.personId, event.cardId,
-                event.decision?.rawValue, event.reason, event.actor, event.details, head.hash, hash,
-            ])
+            let hash = try inserter.insert(
+                event, sequence: sequence, timeMilliseconds: time, previousHash: head.hash)
             committed.append(
                 JournalEvent(
                     sequence: sequence, timeMilliseconds: time, event: event, previousHash: head.hash, hash: hash))
@@ -91,10 +100,11 @@ public struct JournalWriter: Sendable {
     @discardableResult
     private func checkpoint(in db: Database, head: Head, now: Int64, force: Bool) throws -> JournalCheckpoint? {
         guard let key else { return nil }
-        let last = try Row.fetchOne(
-            db, sql: "SELECT seq, signed_at_ms FROM journal_checkpoint ORDER BY seq DESC LIMIT 1")
-        let lastSequence: Int64 = try last?.decode(atIndex: 0) ?? 0
-        let lastSignedAt: Int64? = try last?.decode(atIndex: 1)
+        let last = try Self.firstRow(
+            of: db.cachedStatement(sql: "SELECT seq, signed_at_ms FROM journal_checkpoint ORDER BY seq DESC LIMIT 1")
+        ) { statement in (sqlite3_column_int64(statement, 0), sqlite3_column_int64(statement, 1)) }
+        let lastSequence = last?.0 ?? 0
+        let lastSignedAt = last?.1
         let due = force
             ? head.sequence > lastSequence
             : checkpointPolicy.isDue(
@@ -136,8 +146,7 @@ public struct JournalWriter: Sendable {
         guard (event.type == .accessDecision) == (event.decision != nil) else {
             throw AccessStoreError(.invalidInput, "a decision is required on access_decision events and only there")
         }
-        let object = try? JSONSerialization.jsonObject(with: Data(event.details.utf8), options: [])
-        guard event.details.utf8.first == UInt8(ascii: "{"), object is [String: Any] else {
+        guard event.details.utf8.first == UInt8(ascii: "{"), JSONSyntax.isObject(event.details) else {
             throw AccessStoreError(.invalidInput, "event details must be a JSON object")
         }
     }

@@ -113,6 +113,12 @@ struct RawEvent {
         hash = Self.bytes(statement, Self.hashColumn)
     }
 
+    /// A column's blob as `Data` (empty for `NULL`).
+    static func blob(_ statement: OpaquePointer, _ column: Int32) -> Data {
+        guard let blob = sqlite3_column_blob(statement, column) else { return Data() }
+        return Data(bytes: blob, count: Int(sqlite3_column_bytes(statement, column)))
+    }
+
     static func bytes(_ statement: OpaquePointer, _ column: Int32) -> [UInt8] {
         guard let blob = sqlite3_column_blob(statement, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(statement, column))))

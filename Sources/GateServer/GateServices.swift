@@ -102,8 +102,11 @@ public struct GateServices: Sendable {
         } catch {
             throw ConfigurationError("cannot load the access policy: \(error)")
         }
-        return GateServices(store: store, policies: policies, trustStore: trustStore, journalKey: key,
+        let services = GateServices(store: store, policies: policies, trustStore: trustStore, journalKey: key,
             configuration: configuration, logger: logger)
+        // Signs checkpoints on time even when idle, and checkpoints the WAL off the commit path, while the daemon runs.
+        try JournalMaintenance(journal: services.recorder.journal).start()
+        return services
     }
 
     /// How far the journal's signed checkpoints trail its head.

@@ -6,7 +6,7 @@ struct SiteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "site",
         abstract: "Work with declarative site files.",
-        subcommands: [SiteCheckCommand.self, SiteApplyCommand.self]
+        subcommands: [SiteCheckCommand.self, SiteApplyCommand.self, SiteExportCommand.self]
     )
 }
 

@@ -81,8 +81,11 @@ import Testing
         #expect(verification.eventsChecked == 400)
         #expect(verification.checkpointsChecked >= 1)
         let journalMode = try await store.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-        let synchronous = try await store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(journalMode == "wal")
+        // The connection that commits must sync every commit: GRDB sets NORMAL on a pool's writer.
+        let synchronous = try await store.writer.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
         #expect(synchronous == 2)  // FULL
     }
 

@@ -5,10 +5,12 @@ import GRDB
 
 let usage = """
     usage: journal-bench load   --db FILE --events N       bulk-load N events (one transaction per million)
-           journal-bench append --db FILE --writers W --events N   durable appends through EventJournal
+           journal-bench append --db FILE --writers W --events N [--maintenance]   durable appends
            journal-bench plain  --db FILE --events N       plain SQLite inserts, one durable transaction each
            journal-bench verify --db FILE [--parallelism P] time a full verify
            journal-bench query  --db FILE [--samples N]    p50/p99 of the two security queries
+           journal-bench batch  --db FILE --size N --commits C   where a commit's time goes
+           journal-bench pin    [--samples N]              cost of one PIN verification
     """
 
 func option(_ name: String) -> String? {
@@ -20,6 +22,21 @@ func option(_ name: String) -> String? {
 func seconds(_ start: ContinuousClock.Instant) -> Double {
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+/// Store options from `--page-size` and `--wal-autocheckpoint`.
+func storeOptions() -> AccessStore.Options {
+    var options = AccessStore.Options()
+    if let size = option("page-size").flatMap(Int.init) { options.pageSize = size }
+    if let pages = option("wal-autocheckpoint").flatMap(Int.init) { options.walAutocheckpointPages = pages }
+    return options
+}
+
+/// CPU time used by the calling thread: unlike wall time, not inflated by other processes on a busy machine.
+func threadCPUTime() -> Duration {
+    var now = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    return .seconds(now.tv_sec) + .nanoseconds(now.tv_nsec)
 }
 
 func fileSize(_ path: String) -> Int64 {
@@ -131,14 +148,13 @@ func load(path: String, events count: Int) throws {
 }
 
 func append(path: String, writers: Int, events count: Int) async throws {
-    try? FileManager.default.removeItem(atPath: path)
-    let store = try AccessStore.open(at: path)
-    if let pages = option("wal-autocheckpoint") {
-        try await store.writer.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
-        }
-    }
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    let store = try AccessStore.open(at: path, options: storeOptions())
     let journal = EventJournal(store: store, key: .generate())
+    // --maintenance: WAL checkpoints in the background every 250 ms, as the daemon runs them.
+    let maintenance = CommandLine.arguments.contains("--maintenance")
+        ? try JournalMaintenance(journal: journal, interval: .milliseconds(250)).start() : nil
+    defer { maintenance?.cancel() }
     let perWriter = count / writers
     let begin = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -163,12 +179,43 @@ func append(path: String, writers: Int, events count: Int) async throws {
         """)
 }
 
+/// Where a commit's time goes: JournalWriter.append on groups of `size` events, one transaction each, timing the
+/// inserts (CPU time of the thread, inside the transaction) apart from the whole commit (with the WAL write and fsync).
+func batch(path: String, size: Int, commits: Int) throws {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    let store = try AccessStore.open(at: path, options: storeOptions())
+    let writer = JournalWriter(key: .generate())
+    var random = SplitMix(state: 3)
+    var inside = Duration.zero
+    let begin = ContinuousClock.now
+    for _ in 0..<commits {
+        let events = (0..<size).map { Shape.event($0, random: &random) }
+        try store.writer.write { db in
+            let start = threadCPUTime()
+            _ = try writer.append(events, in: db)
+            inside += threadCPUTime() - start
+        }
+    }
+    let total = ContinuousClock.now - begin
+    func microseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+    }
+    let count = Double(size * commits)
+    print("""
+        batch: \(commits) commits of \(size): \(String(format: "%.0f", count / microseconds(total) * 1e6)) events/s; \
+        per commit \(String(format: "%.0f", microseconds(total) / Double(commits))) us, inserts \
+        \(String(format: "%.1f", microseconds(inside) / count)) us CPU per event
+        """)
+}
+
 /// The baseline: the same rows without hashing or grouping, one WAL + synchronous=FULL transaction each.
 func plain(path: String, events count: Int) throws {
-    try? FileManager.default.removeItem(atPath: path)
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     var configuration = Configuration()
     configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     let pool = try DatabasePool(path: path, configuration: configuration)
+    // GRDB sets NORMAL on the writer when it enables WAL, after prepareDatabase: set FULL again.
+    try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     try pool.write { db in
         try db.execute(sql: """
             CREATE TABLE event (seq INTEGER PRIMARY KEY, time_ms INTEGER, type TEXT, door_id TEXT, zone_id TEXT,
@@ -251,7 +298,30 @@ func query(path: String, samples: Int) throws {
     print("door/day plan: \(plan.joined(separator: "; "))")
 }
 
+/// Times `PINHasher.verify` (the cost a `card_and_pin` door adds to a decision) at the default iterations.
+func pin(samples: Int) throws {
+    let hasher = PINHasher()
+    let hash = try hasher.hash(pin: "482915")
+    var times: [Double] = []
+    var matched = 0
+    for index in 0..<samples {
+        let begin = ContinuousClock.now
+        if hasher.verify(pin: index % 2 == 0 ? "482915" : "482916", hash: hash) { matched += 1 }
+        times.append(seconds(begin) * 1000)
+    }
+    times.sort()
+    print("""
+        PIN verify (\(PINHasher.defaultIterations) iterations): p50 \(String(format: "%.2f", times[times.count / 2])) ms, \
+        min \(String(format: "%.2f", times[0])) ms, max \(String(format: "%.2f", times[times.count - 1])) ms \
+        (\(samples) verifications, \(matched) matched)
+        """)
+}
+
 let command = CommandLine.arguments.dropFirst().first ?? ""
+if command == "pin" {
+    try pin(samples: Int(option("samples") ?? "") ?? 50)
+    exit(0)
+}
 guard let path = option("db") else {
     print(usage)
     exit(2)
@@ -261,6 +331,8 @@ case "load": try load(path: path, events: Int(option("events") ?? "") ?? 1_000_0
 case "append":
     try await append(
         path: path, writers: Int(option("writers") ?? "") ?? 1, events: Int(option("events") ?? "") ?? 1000)
+case "batch":
+    try batch(path: path, size: Int(option("size") ?? "") ?? 32, commits: Int(option("commits") ?? "") ?? 500)
 case "plain": try plain(path: path, events: Int(option("events") ?? "") ?? 1000)
 case "verify": try verify(path: path)
 case "query": try query(path: path, samples: Int(option("samples") ?? "") ?? 1000)

@@ -1,0 +1,59 @@
+import AccessStore
+import Foundation
+
+/// Runs the built `cardgate` executable, as a user or a script would.
+struct CardGateRun: Sendable {
+    var status: Int32
+    var output: String
+    var errors: String
+
+    /// The `cardgate` executable built next to the test binary (the test target depends on it).
+    static func executable() throws -> URL {
+        let testBinary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        var directory = URL(fileURLWithPath: testBinary).deletingLastPathComponent()
+        while directory.pathExtension == "xctest" || directory.lastPathComponent == "MacOS"
+            || directory.lastPathComponent == "Contents"
+        {
+            directory.deleteLastPathComponent()
+        }
+        let url = directory.appendingPathComponent("cardgate")
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw AccessStoreError(.invalidInput, "cardgate was not built at \(url.path)")
+        }
+        return url
+    }
+
+    /// Runs `cardgate arguments...` to its end, standard output and standard error captured through files.
+    static func run(_ arguments: [String], in directory: CLITemporaryDirectory) throws -> CardGateRun {
+        let outputPath = directory.file("stdout-\(UUID().uuidString)")
+        let errorPath = directory.file("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return CardGateRun(
+            status: process.terminationStatus,
+            output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
+            errors: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+    }
+}
+
+/// A temporary directory removed when the value is released.
+final class CLITemporaryDirectory: Sendable {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "cardgate-cli-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}

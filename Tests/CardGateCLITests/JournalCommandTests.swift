@@ -1,0 +1,164 @@
+import AccessStore
+import Foundation
+import GRDB
+import Testing
+
+/// `cardgate journal verify|export|prune` on database files, through the built executable.
+@Suite struct JournalCommandTests {
+    static let day: Int64 = 86_400_000
+
+    /// A database with `days` days of journal ending ten days ago at most: on day `d`, 24 events one minute
+    /// apart from `base + d days + 30 minutes`, where `base` is ten days before now. Signed with a key file,
+    /// a checkpoint every 10 events.
+    struct Journal {
+        let directory: CLITemporaryDirectory
+        let database: String
+        let keyFile: String
+        let base: Int64
+
+        init(days: Int) throws {
+            directory = try CLITemporaryDirectory()
+            database = directory.file("cardgate.sqlite")
+            keyFile = directory.file("journal.key")
+            base = Int64(Date().timeIntervalSince1970 * 1000) - 10 * JournalCommandTests.day
+            let key = try JournalKey.create(at: keyFile)
+            let store = try AccessStore.open(at: database)
+            for day in 0..<days {
+                for minute in 0..<24 {
+                    let event = NewJournalEvent(
+                        type: .accessDecision, doorId: "main-entrance", zoneId: "lobby",
+                        personId: "person-\(minute % 5)", cardId: "card-\(minute % 5)", decision: .grant,
+                        reason: "granted", details: #"{"minute":\#(minute),"name":"Trần Thị Bình"}"#)
+                    let time = base + Int64(day) * JournalCommandTests.day + Int64(30 + minute) * 60_000
+                    let writer = JournalWriter(
+                        clock: .fixed(milliseconds: time), key: key,
+                        checkpointPolicy: CheckpointPolicy(events: 10, milliseconds: 100 * JournalCommandTests.day))
+                    _ = try store.writer.write { db in try writer.append([event], in: db) }
+                }
+            }
+        }
+
+        /// The ISO 8601 instant `days` days after `base`.
+        func instant(days: Int) -> String {
+            let milliseconds = base + Int64(days) * JournalCommandTests.day
+            return ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        }
+
+        func run(_ arguments: String...) throws -> CardGateRun {
+            try CardGateRun.run(arguments, in: directory)
+        }
+
+        /// Changes one stored event the way someone with the sqlite3 command line would (triggers dropped).
+        func tamper(_ sql: String) throws {
+            let queue = try DatabaseQueue(path: database)
+            try queue.writeWithoutTransaction { db in
+                let triggers = try String.fetchAll(
+                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal_event'")
+                for trigger in triggers { try db.execute(sql: "DROP TRIGGER \(trigger)") }
+                try db.execute(sql: sql)
+            }
+        }
+    }
+
+    @Test func verifyExitsZeroOnAnIntactJournal() throws {
+        let journal = try Journal(days: 3)
+        let run = try journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile)
+        #expect(run.status == 0)
+        #expect(run.output.contains("journal intact: 72 events (1...72)"))
+        #expect(run.output.contains("checked against supplied keys"))
+    }
+
+    @Test(arguments: [
+        ("UPDATE journal_event SET decision = 'deny', reason = 'no_access_level' WHERE seq = 30", "edited", 30),
+        ("DELETE FROM journal_event WHERE seq = 41", "deleted", 41),
+        ("UPDATE journal_event SET person_id = 'person-9' WHERE seq = 72", "edited", 72),
+    ])
+    func verifyExitsOneAndNamesTheTamperedEvent(sql: String, kind: String, sequence: Int) throws {
+        let journal = try Journal(days: 3)
+        try journal.tamper(sql)
+        let run = try journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile)
+        #expect(run.status == 1)
+        #expect(run.output.contains("journal DAMAGED: \(kind) at sequence \(sequence)"))
+    }
+
+    @Test func verifyExitsOneOnAFileThatIsNoDatabase() throws {
+        let directory = try CLITemporaryDirectory()
+        let path = directory.file("garbage.sqlite")
+        FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x5A, count: 8192))
+        let run = try CardGateRun.run(["journal", "verify", "--db", path], in: directory)
+        #expect(run.status == 1)
+        #expect(run.errors.contains("not_a_database"))
+    }
+
+    @Test func verifyRefusesAKeyThatDidNotSignTheCheckpoints() throws {
+        let journal = try Journal(days: 1)
+        let other = journal.directory.file("other.key")
+        _ = try JournalKey.create(at: other)
+        let run = try journal.run("journal", "verify", "--db", journal.database, "--key", other)
+        #expect(run.status == 1)
+        #expect(run.output.contains("bad_checkpoint"))
+    }
+
+    @Test func exportWritesTheChosenDaysAsJSONLines() throws {
+        let journal = try Journal(days: 3)
+        let output = journal.directory.file("events.jsonl")
+        let run = try journal.run(
+            "journal", "export", "--db", journal.database, "--from", journal.instant(days: 1),
+            "--to", journal.instant(days: 2), "--format", "jsonl", "--output", output)
+        #expect(run.status == 0)
+        #expect(run.errors.contains("exported 24 events"))
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 24)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        #expect(first?["sequence"] as? Int == 25)
+        let permissions = try FileManager.default.attributesOfItem(atPath: output)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+    }
+
+    @Test func exportWritesCSVWithAByteOrderMark() throws {
+        let journal = try Journal(days: 1)
+        let run = try journal.run("journal", "export", "--db", journal.database, "--format", "csv")
+        #expect(run.status == 0)
+        #expect(run.output.hasPrefix("\u{FEFF}"))
+        #expect(run.output.contains("Trần Thị Bình"))
+        #expect(run.output.split(separator: "\n").count == 25)  // header and 24 events
+    }
+
+    @Test func exportRefusesAnUnknownFormat() throws {
+        let journal = try Journal(days: 1)
+        let run = try journal.run("journal", "export", "--db", journal.database, "--format", "xml")
+        #expect(run.status != 0)
+        #expect(run.errors.contains("--format must be csv or jsonl"))
+    }
+
+    @Test func pruneKeepsTheRestVerifiable() throws {
+        let journal = try Journal(days: 5)
+        // The cut-off, 8 days before now, falls just before day 2's first event: days 0 and 1 go.
+        let prune = try journal.run(
+            "journal", "prune", "--db", journal.database, "--older-than", "8", "--key", journal.keyFile)
+        #expect(prune.status == 0)
+        #expect(prune.output.contains("pruned 48 events"))
+        #expect(prune.output.contains("anchor 48"))
+        let verify = try journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile)
+        #expect(verify.status == 0)
+        #expect(verify.output.contains("journal intact: 72 events (49...120), anchored at 48"))
+        // Pruning again with the same cut-off deletes nothing and still verifies.
+        let again = try journal.run(
+            "journal", "prune", "--db", journal.database, "--older-than", "8", "--key", journal.keyFile)
+        #expect(again.status == 0)
+        #expect(again.output.contains("pruned 0 events"))
+    }
+
+    @Test func pruneRefusesADamagedJournalAndChangesNothing() throws {
+        let journal = try Journal(days: 3)
+        try journal.tamper("UPDATE journal_event SET reason = 'lockdown' WHERE seq = 60")
+        let prune = try journal.run(
+            "journal", "prune", "--db", journal.database, "--older-than", "0", "--key", journal.keyFile)
+        #expect(prune.status == 1)
+        #expect(prune.errors.contains("refusing to prune a damaged journal"))
+        let count = try DatabaseQueue(path: journal.database).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM journal_event")
+        }
+        #expect(count == 72)
+    }
+}
