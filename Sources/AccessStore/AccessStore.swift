@@ -58,6 +58,9 @@ public final class AccessStore: Sendable {
                 }
             } else {
                 writer = try DatabasePool(path: path, configuration: configuration)
+                // GRDB's pool sets its writer to `synchronous = NORMAL` when it turns WAL on, after
+                // prepareDatabase ran: back to FULL, so that a commit is on disk (WAL fsynced) before it returns.
+                try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
                 try StoreSchema.migrator.migrate(writer)
             }
             return AccessStore(writer: writer)

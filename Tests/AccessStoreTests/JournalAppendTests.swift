@@ -81,9 +81,14 @@ import Testing
         #expect(verification.eventsChecked == 400)
         #expect(verification.checkpointsChecked >= 1)
         let journalMode = try await store.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        // Both kinds of connection: the pool's writer is the one that commits, and GRDB sets it up on its own.
         let synchronous = try await store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let writerSynchronous = try await store.writer.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
         #expect(journalMode == "wal")
         #expect(synchronous == 2)  // FULL
+        #expect(writerSynchronous == 2)
     }
 
     @Test func checkpointsFollowThePolicy() async throws {
