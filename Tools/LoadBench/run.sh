@@ -6,7 +6,8 @@
 #
 # usage: Tools/LoadBench/run.sh KIT_DIR [RESULTS_FILE]
 # environment: BIN (.build-loadbench/release), PORT (18490), DURATION (20 s per phase), WRK_THREADS (1),
-#              WRK_CONNECTIONS (32), PIV_CONNECTIONS (8, closed loop), OPEN_CONNECTIONS (32, open loop)
+#              WRK_CONNECTIONS (32), PIV_CONNECTIONS (8, closed loop), OPEN_CONNECTIONS (32, open loop),
+#              BREAKDOWN=1 (then also wrk on breakdown.lua's occupancy, status and unknown-UID requests)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -39,7 +40,8 @@ ticks_per_second="$(getconf CLK_TCK)"
 # daemon CPU over a phase: "<cores used> cores, <ms> ms CPU per request".
 daemon_cpu() {  # before_ticks after_ticks seconds requests
     awk -v b="$1" -v a="$2" -v s="$3" -v n="$4" -v hz="$ticks_per_second" \
-        'BEGIN { c = (a - b) / hz; per = n > 0 ? 1000 * c / n : 0; printf "daemon CPU %.2f cores, %.3f ms per request", c / s, per }'
+        'BEGIN { c = (a - b) / hz; per = n > 0 ? 1000 * c / n : 0
+                 printf "daemon CPU %.2f cores, %.3f ms per request", c / s, per }'
 }
 wrk_rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 wrk_requests() { awk '/requests in/ {print $1}' "$1"; }
@@ -47,12 +49,19 @@ wrk_requests() { awk '/requests in/ {print $1}' "$1"; }
 say "== CardGate load run $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, commit $(git rev-parse --short HEAD)"
 say "   kit $kit; daemon $bin/cardgated on $server; $duration s per phase; wrk -t$wrk_threads -c$wrk_connections"
 
+# Every run starts from the database as setup left it: a copy in KIT/run/ (the journal grows during a run).
+rm -rf "$kit/run"
+mkdir -p "$kit/run"
+cp "$kit/cardgate.sqlite" "$kit/cardgate.sqlite.journal-key" "$kit/run/"
+db="$kit/run/cardgate.sqlite"
+sync
+
 started="$(date +%s.%N)"
-"$bin/cardgated" --db "$kit/cardgate.sqlite" --listen "$server" --ca-cert "$kit/ca/ca-cert.pem" \
-    >"$kit/cardgated.log" 2>&1 &
+"$bin/cardgated" --db "$db" --listen "$server" --ca-cert "$kit/ca/ca-cert.pem" \
+    >"$kit/run/cardgated.log" 2>&1 &
 pid=$!
 until curl -fs "http://$server/healthz" >/dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || { echo "run.sh: cardgated exited; see $kit/cardgated.log" >&2; exit 1; }
+    kill -0 "$pid" 2>/dev/null || { echo "run.sh: cardgated exited; see $kit/run/cardgated.log" >&2; exit 1; }
     sleep 0.1
 done
 ready="$(date +%s.%N)"
@@ -62,7 +71,7 @@ sleep 2
 
 phase() {  # name, then the command; prints its output and the daemon's CPU; sets last_file and last_seconds
     local name="$1"; shift
-    last_file="$kit/phase-$name.txt"
+    last_file="$kit/run/phase-$name.txt"
     local load_before ticks_before t0 t1
     load_before="$(loadavg)"
     ticks_before="$([[ -n "$pid" ]] && daemon_ticks || echo 0)"
@@ -104,13 +113,21 @@ say "   $(daemon_cpu 0 "$last_ticks" "$last_seconds" "$(awk '/^RESULT piv_taps_s
 
 say ""
 say "-- memory after the load runs: $(memory) (load $(loadavg))"
-curl -fs "http://$server/metrics" >"$kit/metrics.txt"
+curl -fs "http://$server/metrics" >"$kit/run/metrics.txt"
 say "   decisions since start (/metrics):"
-grep '^cardgate_decisions_total' "$kit/metrics.txt" | sed 's/^/     /' | tee -a "$out"
-say "   $(grep '^cardgate_journal_appends_total\|^cardgate_journal_append_failures_total' "$kit/metrics.txt" \
+grep '^cardgate_decisions_total' "$kit/run/metrics.txt" | sed 's/^/     /' | tee -a "$out"
+say "   $(grep '^cardgate_journal_appends_total\|^cardgate_journal_append_failures_total' "$kit/run/metrics.txt" \
     | tr '\n' ' ')"
-say "   database $(du -m "$kit/cardgate.sqlite" | cut -f1) MB (WAL $(stat -c %s "$kit/cardgate.sqlite-wal" 2>/dev/null \
-    || echo 0) bytes)"
+say "   database $(du -m "$db" | cut -f1) MB (WAL $(stat -c %s "$db-wal" 2>/dev/null || echo 0) bytes)"
+
+if [[ "${BREAKDOWN:-0}" == 1 ]]; then
+    # The steps of a tap as separate endpoints (after the figures above, so that they do not disturb them).
+    for mode in occupancy status unknown; do
+        phase "breakdown-$mode" wrk -t"$wrk_threads" -c"$wrk_connections" -d"${duration}s" --latency \
+            -s Tools/LoadBench/breakdown.lua "http://$server" -- "$kit" "$mode"
+        say "   $(daemon_cpu 0 "$last_ticks" "$last_seconds" "$(wrk_requests "$last_file")")"
+    done
+fi
 
 kill -TERM "$pid"
 wait "$pid" 2>/dev/null || true
