@@ -49,12 +49,24 @@ wrk_requests() { awk '/requests in/ {print $1}' "$1"; }
 say "== CardGate load run $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, commit $(git rev-parse --short HEAD)"
 say "   kit $kit; daemon $bin/cardgated on $server; $duration s per phase; wrk -t$wrk_threads -c$wrk_connections"
 
+# What one synced 4 KiB write costs on this disk now: a durable commit (WAL, synchronous FULL) pays about this.
+dsync_probe() {
+    local started ended
+    started="$(date +%s.%N)"
+    dd if=/dev/zero of="$kit/run/dsync.probe" bs=4k count=200 oflag=dsync 2>/dev/null
+    ended="$(date +%s.%N)"
+    rm -f "$kit/run/dsync.probe"
+    awk -v a="$started" -v b="$ended" \
+        'BEGIN {printf "%.2f ms per synced 4 KiB write (dd oflag=dsync, 200 writes)", (b - a) * 5}'
+}
+
 # Every run starts from the database as setup left it: a copy in KIT/run/ (the journal grows during a run).
 rm -rf "$kit/run"
 mkdir -p "$kit/run"
 cp "$kit/cardgate.sqlite" "$kit/cardgate.sqlite.journal-key" "$kit/run/"
 db="$kit/run/cardgate.sqlite"
 sync
+say "-- disk: $(dsync_probe) (load $(loadavg))"
 
 started="$(date +%s.%N)"
 "$bin/cardgated" --db "$db" --listen "$server" --ca-cert "$kit/ca/ca-cert.pem" \
@@ -65,7 +77,8 @@ until curl -fs "http://$server/healthz" >/dev/null 2>&1; do
     sleep 0.1
 done
 ready="$(date +%s.%N)"
-say "-- daemon ready after $(awk -v a="$started" -v b="$ready" 'BEGIN {printf "%.1f", b - a}') s: $(curl -fs "http://$server/healthz")"
+startup="$(awk -v a="$started" -v b="$ready" 'BEGIN {printf "%.1f", b - a}')"
+say "-- daemon ready after $startup s: $(curl -fs "http://$server/healthz")"
 say "   memory after start: $(memory) (load $(loadavg))"
 sleep 2
 
@@ -133,6 +146,7 @@ kill -TERM "$pid"
 wait "$pid" 2>/dev/null || true
 pid=""
 
+say "-- disk after the load: $(dsync_probe) (load $(loadavg))"
 phase openssl-ecdsap256 openssl speed -seconds 3 ecdsap256
 verify="$(awk '/256 bits ecdsa/ {print $NF}' "$last_file")"
 say ""

@@ -117,8 +117,8 @@ struct PIVLoad {
         var lines: [String] = []
         if let rate {
             let late = results.reduce(0) { $0 + $1.lateStarts }
-            lines.append(String(format: "PIV open loop: %.0f taps/s scheduled, %d connections, %.0f s (+%.0f s warm-up)",
-                rate, connections, duration, warmup))
+            lines.append(String(format: "PIV open loop: %.0f taps/s scheduled, %d connections, %.0f s "
+                + "(+%.0f s warm-up)", rate, connections, duration, warmup))
             lines.append(String(format: "  taps recorded %d (%.0f/s over the measured window), late starts (>1 ms) %d",
                 taps, Double(taps) / duration, late))
             lines.append("  latency from the scheduled time: \(LatencySummary(results.flatMap(\.latencies)))")
@@ -127,7 +127,8 @@ struct PIVLoad {
             lines.append(String(format: "PIV closed loop: %d connections, %.0f s (+%.0f s warm-up)", connections,
                 duration, warmup))
             lines.append(String(format: "  taps %d: %.1f taps/s", taps, Double(taps) / duration))
-            lines.append("  latency per tap (challenge + sign + access): \(LatencySummary(results.flatMap(\.latencies)))")
+            let latencies = LatencySummary(results.flatMap(\.latencies))
+            lines.append("  latency per tap (challenge + sign + access): \(latencies)")
         }
         lines.append("  challenge round trip: \(LatencySummary(results.flatMap(\.challengeTimes)))")
         lines.append("  outcomes: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
@@ -139,7 +140,9 @@ struct PIVLoad {
         lines.append(String(format: "  load generator CPU: %.1f s over %.1f s wall (%.0f%% of one core)", cpu, wall,
             100 * cpu / wall))
         lines.append("RESULT piv_taps_sent \(results.reduce(0) { $0 + $1.answered })")
-        if rate == nil { lines.append(String(format: "RESULT piv_closed_taps_per_second %.1f", Double(taps) / duration)) }
+        if rate == nil {
+            lines.append(String(format: "RESULT piv_closed_taps_per_second %.1f", Double(taps) / duration))
+        }
         return lines.joined(separator: "\n")
     }
 }
