@@ -1,7 +1,7 @@
 # CardGate: the two commands of the README, and what they need.
 SWIFT ?= swift
 
-.PHONY: test demo pcscd build clean
+.PHONY: test demo pcscd build clean loadbench
 
 ## make test: install what is missing, start pcscd with the virtual readers, run every test.
 test: pcscd
@@ -16,6 +16,16 @@ demo: pcscd
 
 pcscd:
 	Tools/setup-pcscd.sh
+
+## make loadbench: release cardgated and load-bench, a reference-site kit (made once), one load run.
+LOADBENCH_KIT ?= /tmp/cardgate-loadbench
+loadbench:
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	cd Tools/LoadBench && $(SWIFT) build -c release --scratch-path ../../.build-loadbench --product load-bench
+	cd Tools/LoadBench && $(SWIFT) build -c release --scratch-path ../../.build-loadbench --product cardgated
+	test -f $(LOADBENCH_KIT)/cardgate.sqlite || \
+		(mkdir -p $(LOADBENCH_KIT) && .build-loadbench/release/load-bench setup --dir $(LOADBENCH_KIT))
+	Tools/LoadBench/run.sh $(LOADBENCH_KIT)
 
 build:
 	$(SWIFT) build
