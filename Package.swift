@@ -117,12 +117,6 @@ let package = Package(
         .testTarget(
             name: "AccessStoreTests", dependencies: ["AccessStore", "AccessPolicy", "SiteFile", "JournalCrashChild"]),
         .testTarget(
-            name: "CardGateCLITests",
-            dependencies: [
-                "cardgate", "AccessStore", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift"),
-            ]
-        ),
-        .testTarget(
             name: "CredentialsTests",
             dependencies: [
                 "Credentials", "AccessPolicy",
@@ -136,6 +130,7 @@ let package = Package(
             name: "CardGateCLITests",
             dependencies: [
                 "cardgate", "GateServer", "AccessStore", "AccessPolicy", "SiteFile", "DoorAgent",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
