@@ -84,7 +84,8 @@ step "The daemon: cardgated on the embedded SQLite store, trusting the demo CA"
 listen="127.0.0.1:18480"
 .build/debug/cardgated --db "$data/cardgate.sqlite" --listen "$listen" --ca-cert "$data/ca/ca-cert.pem" \
     >"$data/cardgated.log" 2>&1 &
-pids+=($!)
+daemon_pid=$!
+pids+=($daemon_pid)
 for _ in $(seq 100); do curl -fs "http://$listen/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 echo "   GET /healthz: $(curl -fs "http://$listen/healthz")"
 admin="$(cat "$data/admin.token")"
@@ -127,6 +128,11 @@ curl -fs -H "Authorization: Bearer $admin" "http://$listen/v1/events?limit=5" | 
     /"sequence"/ { printf "   #%-3s %-16s %-20s %s\n", field("sequence"), field("type"), field("reason"),
                    field("personId") }'
 
+step "Stopping cardgated with SIGTERM: it finishes what is under way and signs a closing checkpoint"
+kill -TERM "$daemon_pid" 2>/dev/null || true
+wait "$daemon_pid" 2>/dev/null || true
+grep "journal closed" "$data/cardgated.log" | sed 's/^/   /' || true
+
 step "The journal: every change and decision above is hash-chained and signed"
 "$cardgate" journal verify --db "$data/cardgate.sqlite" --key "$data/cardgate.sqlite.journal-key" | sed 's/^/   /'
 
@@ -151,6 +157,7 @@ cat <<'NEXT'
 Its database, CA, card image, tokens and the daemon's log are in demo-data/ (delete it freely).
 Try next:
   .build/debug/cardgated --db demo-data/cardgate.sqlite --listen 127.0.0.1:18480 --ca-cert demo-data/ca/ca-cert.pem
+  .build/debug/cardgated --config Config/etc/cardgate/cardgated.yaml --check-config   # the server's file, checked
   .build/debug/cardgate simulate piv-card --image demo-data/card-em.json --reader "Virtual PCD 00 01" &
   .build/debug/cardgate card read --reader "Virtual PCD 00 01"
   .build/debug/cardgate journal export --db demo-data/cardgate.sqlite --format csv

@@ -16,7 +16,16 @@ public func buildApplication(
     var log = logger ?? Logger(label: "cardgated")
     if logger == nil { log.logLevel = configuration.logLevel }
     let resolved: GateServices
-    if let services { resolved = services } else { resolved = try await GateServices.open(configuration, logger: log) }
+    if let services {
+        resolved = services
+    } else {
+        resolved = try await GateServices.open(configuration, logger: log)
+        log.info("cardgated starting", metadata: [
+            "listen": "\(configuration.host):\(configuration.port)", "db": "\(configuration.databasePath)",
+            "caCertificates": "\(configuration.caCertificateFiles.count)",
+            "localDoors": "\(configuration.localDoors.map(\.doorId).joined(separator: ","))",
+        ])
+    }
     let router = Router(context: GateRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     GateRoutes(services: resolved).register(on: router)

@@ -41,6 +41,7 @@ struct DaemonShutdownTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<6 {
                 group.addTask {
+                    defer { acknowledged.workerEnded() }
                     // Until the daemon stops answering; the UIDs alternate between a known and an unknown card.
                     for round in 0..<100_000 {
                         let uid = (worker + round).isMultiple(of: 2) ? "04A2B3C4D5E680" : "DEADBEEF"
@@ -57,7 +58,9 @@ struct DaemonShutdownTests {
                 }
             }
             group.addTask {
-                while acknowledged.ids.count < 200 { try await Task.sleep(for: .milliseconds(5)) }
+                while acknowledged.ids.count < 200, acknowledged.workersEnded == 0 {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
                 daemon.signal(signal)
             }
             try await group.waitForAll()
@@ -106,9 +109,14 @@ struct DaemonShutdownTests {
 
 /// Event ids the daemon answered with, from several tasks.
 final class Acknowledged: Sendable {
-    private let state = Mutex<[Int64]>([])
+    private let state = Mutex<(ids: [Int64], workersEnded: Int)>(([], 0))
 
-    func add(_ id: Int64) { state.withLock { $0.append(id) } }
+    func add(_ id: Int64) { state.withLock { $0.ids.append(id) } }
 
-    var ids: [Int64] { state.withLock { $0 } }
+    func workerEnded() { state.withLock { $0.workersEnded += 1 } }
+
+    var ids: [Int64] { state.withLock { $0.ids } }
+
+    /// Workers that stopped (the daemon stopped answering them).
+    var workersEnded: Int { state.withLock { $0.workersEnded } }
 }

@@ -80,7 +80,10 @@ extension PCSCD {
                 let lock = SimulatedDoorLock()
                 let agent = DoorAgent(configuration: .init(door: "main-entrance", reader: Self.readerName),
                     reader: PCSCCardReader(),
-                    authority: HTTPAccessAuthority(server: URL(string: "http://127.0.0.1:\(port)")!, token: token),
+                    // A generous timeout: the whole test suite runs in parallel on a small machine; a door in
+                    // service keeps the short default.
+                    authority: HTTPAccessAuthority(server: URL(string: "http://127.0.0.1:\(port)")!, token: token,
+                        timeout: 60),
                     lock: lock)
                 try await Self.waitForCard(present: false)
                 let (taps, tapped) = AsyncStream<TapOutcome>.makeStream()
@@ -89,11 +92,11 @@ extension PCSCD {
                 let bridge = VPCDBridge(card: card, port: VirtualReaders.port(forReader: Self.readerName) ?? 0)
                 try bridge.insert()
                 defer { bridge.remove() }
-                // A liveness bound: the tap must come within 20 s, or the test fails instead of hanging.
+                // A liveness bound: the tap must come within 120 s, or the test fails instead of hanging.
                 let outcome = await withTaskGroup(of: TapOutcome?.self) { group in
                     group.addTask { await taps.first { _ in true } }
                     group.addTask {
-                        try? await Task.sleep(for: .seconds(20))
+                        try? await Task.sleep(for: .seconds(120))
                         return nil
                     }
                     let first = await group.next() ?? nil
