@@ -17,15 +17,20 @@ public final class AccessStore: Sendable {
         public var walAutocheckpointPages: Int
         /// The page size of a database this call creates (`PRAGMA page_size`); an existing file keeps its own.
         public var pageSize: Int
+        /// Bytes of the file each connection reads through a memory map (`PRAGMA mmap_size`) instead of copying
+        /// pages with `read`; 0 turns it off. Worth it for long scans (verification); SQLite caps it (2 GB for
+        /// Debian's build).
+        public var memoryMapBytes: Int
 
         public init(
             readOnly: Bool = false, maxPageCount: Int? = nil, walAutocheckpointPages: Int = 10_000,
-            pageSize: Int = 4096
+            pageSize: Int = 4096, memoryMapBytes: Int = 0
         ) {
             self.readOnly = readOnly
             self.maxPageCount = maxPageCount
             self.walAutocheckpointPages = walAutocheckpointPages
             self.pageSize = pageSize
+            self.memoryMapBytes = memoryMapBytes
         }
     }
 
@@ -48,7 +53,11 @@ public final class AccessStore: Sendable {
         let maxPageCount = options.maxPageCount
         let autocheckpoint = max(0, options.walAutocheckpointPages)
         let pageSize = options.pageSize
+        let memoryMapBytes = max(0, options.memoryMapBytes)
         configuration.prepareDatabase { db in
+            if memoryMapBytes > 0 {
+                try db.execute(sql: "PRAGMA mmap_size = \(memoryMapBytes)")
+            }
             // Takes effect only on a file without pages yet, i.e. before GRDB switches a new file to WAL.
             try db.execute(sql: "PRAGMA page_size = \(pageSize)")
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(autocheckpoint)")

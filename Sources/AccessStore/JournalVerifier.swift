@@ -178,19 +178,21 @@ public struct JournalVerifier: Sendable {
                     break
                 }
                 let first = sequence == range.lowerBound
-                let intact = RawEvent.columnTypesAreValid(statement)
-                    && link.withUnsafeBytes { link in
-                        RawEvent.hashMatches(
-                            statement, expectedPrevious: first ? nil : link.baseAddress, buffer: buffer)
-                    }
-                if first, intact {
+                if first {
                     scan.firstPreviousHash = RawEvent.bytes(statement, RawEvent.previousHashColumn)
                 }
+                // On success `check` has copied this event's hash into `link`, the next event's expected previous.
+                let intact = link.withUnsafeMutableBytes { link in
+                    guard let base = link.baseAddress else { return false }
+                    return RawEvent.check(
+                        statement, sequence: sequence, expectedPrevious: first ? nil : UnsafeRawPointer(base),
+                        buffer: buffer, link: base)
+                }
                 guard intact else {
+                    scan.firstPreviousHash = nil
                     scan.anomaly = .chain(at: sequence, link: first ? nil : link)
                     break
                 }
-                RawEvent.copyHash(statement, into: &link)
                 while nextCheckpoint < checkpoints.count, checkpoints[nextCheckpoint].sequence == sequence {
                     let checkpoint = checkpoints[nextCheckpoint]
                     scan.checkpointsChecked += 1

@@ -31,34 +31,39 @@ struct RawEvent {
             && sqlite3_column_bytes(statement, hashColumn) == 32
     }
 
-    /// Whether the row's stored hash is SHA-256(stored previous hash || canonical encoding), and the stored
-    /// previous hash is `expectedPrevious` when one is given. Call only after `columnTypesAreValid`.
-    static func hashMatches(
-        _ statement: OpaquePointer, expectedPrevious: UnsafeRawPointer?, buffer: ScratchBuffer
+    /// Whether the row's hashes are 32-byte blobs, its stored hash is SHA-256(stored previous hash || canonical
+    /// encoding), and its stored previous hash is `expectedPrevious` when one is given; if so, copies the
+    /// stored hash to `link` (32 bytes).
+    ///
+    /// The verifier's inner loop: each column is fetched once as an `sqlite3_value` and read with the
+    /// `sqlite3_value_*` functions, which skip the per-call checks of `sqlite3_column_*` (two column calls per
+    /// field were a third of the SQLite time per row).
+    static func check(
+        _ statement: OpaquePointer, sequence: Int64, expectedPrevious: UnsafeRawPointer?, buffer: ScratchBuffer,
+        link: UnsafeMutableRawPointer
     ) -> Bool {
-        guard let storedPrevious = sqlite3_column_blob(statement, previousHashColumn) else { return false }
+        guard let previousValue = sqlite3_column_value(statement, previousHashColumn),
+            let hashValue = sqlite3_column_value(statement, hashColumn),
+            sqlite3_value_type(previousValue) == SQLITE_BLOB, sqlite3_value_type(hashValue) == SQLITE_BLOB,
+            let storedPrevious = sqlite3_value_blob(previousValue), sqlite3_value_bytes(previousValue) == 32,
+            let stored = sqlite3_value_blob(hashValue), sqlite3_value_bytes(hashValue) == 32
+        else { return false }
         if let expectedPrevious, memcmp(expectedPrevious, storedPrevious, 32) != 0 { return false }
         buffer.reset()
         buffer.append(storedPrevious, count: 32)
         CanonicalEventEncoding.appendHeader(
-            sequence: sqlite3_column_int64(statement, 0), timeMilliseconds: sqlite3_column_int64(statement, 1),
-            to: buffer)
+            sequence: sequence, timeMilliseconds: sqlite3_column_int64(statement, 1), to: buffer)
         for column in textColumns {
-            let text = sqlite3_column_text(statement, column)
+            let value = sqlite3_column_value(statement, column)
+            let text = sqlite3_value_text(value)
             CanonicalEventEncoding.appendField(
-                text, count: Int(sqlite3_column_bytes(statement, column)), isNull: text == nil, to: buffer)
+                text, count: Int(sqlite3_value_bytes(value)), isNull: text == nil, to: buffer)
         }
-        let digest = buffer.sha256()
-        guard let stored = sqlite3_column_blob(statement, hashColumn) else { return false }
-        return digest.withUnsafeBytes { $0.baseAddress.map { memcmp($0, stored, 32) } } == 0
-    }
-
-    /// Copies the row's stored hash (32 bytes, checked by `columnTypesAreValid`) into `hash`.
-    static func copyHash(_ statement: OpaquePointer, into hash: inout [UInt8]) {
-        guard let stored = sqlite3_column_blob(statement, hashColumn) else { return }
-        hash.withUnsafeMutableBytes { buffer in
-            if let base = buffer.baseAddress, buffer.count == 32 { memcpy(base, stored, 32) }
+        let matches = buffer.sha256().withUnsafeBytes { digest in
+            digest.baseAddress.map { memcmp($0, stored, 32) } == 0
         }
+        if matches { memcpy(link, stored, 32) }
+        return matches
     }
 
     /// Runs `body` with a statement that yields the rows with sequences in `from...through`, in order.

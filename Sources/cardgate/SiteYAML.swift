@@ -61,7 +61,7 @@ enum SiteYAML {
             for level in model.accessLevels {
                 out.entry([("id", quoted(level.id)), ("name", quoted(level.name)),
                     ("doorIds", "[" + level.doorIds.map(quoted).joined(separator: ", ") + "]"),
-                    ("scheduleId", quoted(level.scheduleId))] + out.validity(level.validity))
+                    ("scheduleId", quoted(level.scheduleId))] + validity(level.validity, model.timeZone))
                 guard !level.assignments.isEmpty else { continue }
                 out.line("    assignments:")
                 for assignment in level.assignments {
@@ -70,7 +70,7 @@ enum SiteYAML {
                     case .person(let id): holder = ("personId", quoted(id))
                     case .department(let id): holder = ("departmentId", quoted(id))
                     }
-                    out.flow([holder] + out.validity(assignment.validity), indent: "      - ")
+                    out.flow([holder] + validity(assignment.validity, model.timeZone), indent: "      - ")
                 }
             }
         }
@@ -98,7 +98,7 @@ enum SiteYAML {
             case .uid(let uid):
                 fields.append(("uid", quoted(uid)))
             }
-            return fields + [("status", credential.status.rawValue)] + out.validity(credential.validity)
+            return fields + [("status", credential.status.rawValue)] + validity(credential.validity, model.timeZone)
         }
         return out.text
     }
@@ -119,6 +119,21 @@ enum SiteYAML {
             }
         }
         return result + "\""
+    }
+
+    /// `validFrom` and `validUntil` of a window, each absent when open.
+    static func validity(_ window: ValidityWindow, _ timeZone: SiteTimeZone) -> [(String, String?)] {
+        [("validFrom", window.from.map { instant($0, timeZone) }),
+            ("validUntil", window.until.map { instant($0, timeZone) })]
+    }
+
+    /// An instant in the site's offset, to the second.
+    static func instant(_ date: Date, _ timeZone: SiteTimeZone) -> String {
+        let seconds = Int((date.timeIntervalSince1970).rounded(.down)) + timeZone.secondsFromUTC
+        let day = Int((Double(seconds) / 86_400).rounded(.down))
+        let second = seconds - day * 86_400
+        let clock = String(format: "%02d:%02d:%02d", second / 3600, second / 60 % 60, second % 60)
+        return quoted(LocalDate(dayNumber: day).description + "T" + clock + offset(timeZone.secondsFromUTC))
     }
 
     /// `+07:00` for 25 200 seconds.
@@ -169,18 +184,5 @@ enum SiteYAML {
             }
         }
 
-        func validity(_ window: ValidityWindow) -> [(String, String?)] {
-            [("validFrom", window.from.map(instant)), ("validUntil", window.until.map(instant))]
-        }
-
-        /// An instant in the site's offset, to the second.
-        func instant(_ date: Date) -> String {
-            let seconds = Int((date.timeIntervalSince1970).rounded(.down)) + timeZone.secondsFromUTC
-            let day = Int((Double(seconds) / 86_400).rounded(.down))
-            let second = seconds - day * 86_400
-            let clock = String(format: "%02d:%02d:%02d", second / 3600, second / 60 % 60, second % 60)
-            return SiteYAML.quoted(
-                LocalDate(dayNumber: day).description + "T" + clock + SiteYAML.offset(timeZone.secondsFromUTC))
-        }
     }
 }

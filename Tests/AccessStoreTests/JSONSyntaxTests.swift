@@ -8,7 +8,7 @@ import Testing
         "{}", " {\n} ", #"{"a":1}"#, #"{"a":[1,2.5,-0.5e-3,true,false,null,{"b":"c"}]}"#,
         #"{"name":"Nguyễn Văn An","escaped":"\"\\\/\b\f\n\r\t\u00e9"}"#, #"{"big":12345678901234567890E+5}"#,
     ])
-    func objectsAreAccepted(text: String) {
+    func objectsAreAccepted(text: String) throws {
         #expect(JSONSyntax.isObject(text))
         // Foundation agrees that these are JSON objects.
         #expect(try JSONSerialization.jsonObject(with: Data(text.utf8)) is [String: Any])

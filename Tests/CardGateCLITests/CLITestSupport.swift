@@ -4,7 +4,9 @@ import Foundation
 /// Runs the built `cardgate` executable, as a user or a script would.
 struct CardGateRun: Sendable {
     var status: Int32
-    var output: String
+    /// Standard output exactly as written (`output` is its text, which loses a leading byte order mark).
+    var outputBytes: Data
+    var output: String { String(decoding: outputBytes, as: UTF8.self) }
     var errors: String
 
     /// The `cardgate` executable built next to the test binary (the test target depends on it).
@@ -27,8 +29,8 @@ struct CardGateRun: Sendable {
     static func run(_ arguments: [String], in directory: CLITemporaryDirectory) throws -> CardGateRun {
         let outputPath = directory.file("stdout-\(UUID().uuidString)")
         let errorPath = directory.file("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
@@ -39,7 +41,7 @@ struct CardGateRun: Sendable {
         process.waitUntilExit()
         return CardGateRun(
             status: process.terminationStatus,
-            output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
+            outputBytes: FileManager.default.contents(atPath: outputPath) ?? Data(),
             errors: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
     }
 }

@@ -7,7 +7,7 @@ let usage = """
     usage: journal-bench load   --db FILE --events N       bulk-load N events (one transaction per million)
            journal-bench append --db FILE --writers W --events N [--maintenance]   durable appends
            journal-bench plain  --db FILE --events N       plain SQLite inserts, one durable transaction each
-           journal-bench verify --db FILE [--parallelism P] time a full verify
+           journal-bench verify --db FILE [--parallelism P] [--mmap BYTES]   time a full verify
            journal-bench query  --db FILE [--samples N]    p50/p99 of the two security queries
            journal-bench batch  --db FILE --size N --commits C   where a commit's time goes
            journal-bench pin    [--samples N]              cost of one PIN verification
@@ -243,7 +243,8 @@ func plain(path: String, events count: Int) throws {
 }
 
 func verify(path: String) throws {
-    let store = try AccessStore.open(at: path, options: .init(readOnly: true))
+    let memoryMap = Int(option("mmap") ?? "") ?? 0
+    let store = try AccessStore.open(at: path, options: .init(readOnly: true, memoryMapBytes: memoryMap))
     let keys = (try? String(contentsOfFile: path + ".pub", encoding: .utf8)).flatMap { Data(base64Encoded: $0) }
     let begin = ContinuousClock.now
     let parallelism = Int(option("parallelism") ?? "") ?? ProcessInfo.processInfo.activeProcessorCount
@@ -310,8 +311,9 @@ func pin(samples: Int) throws {
         times.append(seconds(begin) * 1000)
     }
     times.sort()
+    let p50 = String(format: "%.2f", times[times.count / 2])
     print("""
-        PIN verify (\(PINHasher.defaultIterations) iterations): p50 \(String(format: "%.2f", times[times.count / 2])) ms, \
+        PIN verify (\(PINHasher.defaultIterations) iterations): p50 \(p50) ms, \
         min \(String(format: "%.2f", times[0])) ms, max \(String(format: "%.2f", times[times.count - 1])) ms \
         (\(samples) verifications, \(matched) matched)
         """)
