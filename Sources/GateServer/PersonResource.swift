@@ -52,18 +52,27 @@ struct PersonResource: AdminResource {
         kind = record.kind
         status = record.status
         responder = record.responder
-        externalIds = record.externalIds.flatMap { text in
-            try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+        let stored = record.externalIds.flatMap { text in
+            try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
         }
+        let strings = stored?.compactMapValues { value -> String? in
+            if case .string(let text) = value { text } else { nil }
+        }
+        externalIds = strings?.isEmpty == false ? strings : nil
     }
 
+    /// The PIN hash is kept, and so are the stored external ids while the ones shown are unchanged (members that
+    /// are not strings, written by other tools, are not shown and must not be lost).
     func entity(previous: AdminEntity?) throws -> AdminEntity {
         var pinHash: String?
-        if case .person(let stored) = previous { pinHash = stored.pinHash }
-        let external = try externalIds.map { ids in
+        var external = try externalIds.map { ids in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return String(decoding: try encoder.encode(ids), as: UTF8.self)
+        }
+        if let previous, case .person(let stored) = previous {
+            pinHash = stored.pinHash
+            if try PersonResource(entity: previous).externalIds == externalIds { external = stored.externalIds }
         }
         return .person(PersonRecord(id: id, displayName: displayName, departmentId: departmentId, kind: kind,
             status: status, responder: responder, externalIds: external, pinHash: pinHash))

@@ -203,6 +203,31 @@ struct AdminEndpointTests {
         #expect(after - before == rows, "rows written, the journal event included")
     }
 
+    @Test("external ids merge member by member and stored members the API does not show are kept")
+    func externalIds() async throws {
+        let fixture = try await GateFixture.storeBacked()
+        let admin = try #require(fixture.tokens["admin"])
+        let writer = fixture.services.store.writer
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE person SET external_ids = ? WHERE id = 'le-van-cuong'",
+                arguments: [#"{"hr":"NV-0042","badge":7}"#])
+        }
+        try await fixture.test { client in
+            let read = try await send(client, .get, "/v1/people/le-van-cuong", token: admin)
+            #expect(json(read)["externalIds"] as? [String: String] == ["hr": "NV-0042"])
+            let renamed = try await send(client, .patch, "/v1/people/le-van-cuong", token: admin,
+                body: #"{"displayName": "Lê Văn Cường (CNTT)"}"#)
+            #expect(renamed.status == .ok)
+            let stored = try await writer.read { db in
+                try String.fetchOne(db, sql: "SELECT external_ids FROM person WHERE id = 'le-van-cuong'")
+            }
+            #expect(stored == #"{"hr":"NV-0042","badge":7}"#)
+            let merged = try await send(client, .patch, "/v1/people/le-van-cuong", token: admin,
+                body: #"{"externalIds": {"hr": null, "sso": "lvcuong"}}"#)
+            #expect(json(merged)["externalIds"] as? [String: String] == ["sso": "lvcuong"])
+        }
+    }
+
     @Test("the card actions move a card through its states and record the reason")
     func cardActions() async throws {
         let fixture = try await GateFixture.storeBacked()
