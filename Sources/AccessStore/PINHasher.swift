@@ -20,9 +20,10 @@ import _CryptoExtras
 ///
 /// Cost on the decision path, and the choice made: a `card_and_pin` door verifies the typed PIN on every tap, so
 /// the 20 000 iterations are paid inside the decision. Measured in a release build (`journal-bench pin`, see
-/// Tools/JournalBench): about 15 ms with the hashing written in Swift, and a few milliseconds with BoringSSL's
-/// PBKDF2, which ``pbkdf2SHA256(password:salt:iterations:)`` now uses; the 123 ms seen before was a debug build.
-/// A few milliseconds are nothing next to typing a PIN, so the iterations stay at 20 000, and no verified PIN is
+/// Tools/JournalBench): 15-20 ms at best with the hashing written in Swift, 2.7 ms at best (4 ms median on a
+/// busy machine) with BoringSSL's PBKDF2, which ``pbkdf2SHA256(password:salt:iterations:)`` now uses; the 123 ms
+/// seen before was a debug build of the Swift loop. A few milliseconds are nothing next to typing a PIN, so the
+/// iterations stay at 20 000 (existing hashes keep their own count), and no verified PIN is
 /// cached (a cache would keep PIN-derived secrets in memory to save time nobody notices). Fewer iterations would
 /// make a stolen database's PINs cheaper to guess and save nothing a person at a door can feel.
 public struct PINHasher: PINVerifier {
