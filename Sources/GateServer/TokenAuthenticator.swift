@@ -7,20 +7,30 @@ import GRDB
 /// A token is looked up by the SHA-256 of the presented secret (the only form stored), and the stored hash is then
 /// compared with the computed one in constant time, so neither the look-up nor the comparison tells an attacker
 /// how much of a guess was right. Revoked tokens authenticate nobody.
+///
+/// Callers found are kept briefly in a ``TokenCache`` (a gate controller presents its token twice per PIV tap);
+/// revoking through ``revoke(id:)`` drops them at once.
 public struct TokenAuthenticator: Sendable {
     let writer: any DatabaseWriter
     let clock: @Sendable () -> Date
+    let cache: TokenCache
 
-    public init(writer: any DatabaseWriter, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// - Parameter cacheLifetime: seconds a caller is trusted without reading the database again; this bounds how
+    ///   long a token revoked by another process that shares the database keeps working.
+    public init(
+        writer: any DatabaseWriter, clock: @escaping @Sendable () -> Date = { Date() }, cacheLifetime: TimeInterval = 2
+    ) {
         self.writer = writer
         self.clock = clock
+        self.cache = TokenCache(lifetime: cacheLifetime)
     }
 
     /// The caller holding `secret`, or nil when no active token has it.
     public func authenticate(_ secret: String) async throws -> Caller? {
         guard !secret.isEmpty, secret.utf8.count <= TokenSecret.maximumLength else { return nil }
         let hash = TokenRecord.hash(secret: secret)
-        return try await writer.read { db -> Caller? in
+        if let cached = cache.caller(for: hash, now: clock()) { return cached }
+        let caller = try await writer.read { db -> Caller? in
             guard let record = try TokenRecord.filter(Column("secret_hash") == hash).fetchOne(db),
                 Self.constantTimeEqual(record.secretHash, hash), record.revokedMilliseconds == nil
             else { return nil }
@@ -28,6 +38,8 @@ public struct TokenAuthenticator: Sendable {
                 arguments: [record.id])
             return Caller(tokenId: record.id, role: record.role, doorIds: Set(doors))
         }
+        if let caller { cache.remember(caller, for: hash, now: clock()) }
+        return caller
     }
 
     /// Creates a token and returns its id and its secret, which is shown only this once.
@@ -63,12 +75,14 @@ public struct TokenAuthenticator: Sendable {
     /// Revokes the token `id`; false if there is no such token (revoking twice keeps the first time).
     public func revoke(id: String) async throws -> Bool {
         let now = Int64((clock().timeIntervalSince1970 * 1000).rounded(.down))
-        return try await writer.write { db -> Bool in
+        let found = try await writer.write { db -> Bool in
             guard try TokenRecord.fetchOne(db, key: id) != nil else { return false }
             try db.execute(sql: "UPDATE token SET revoked_ms = max(created_ms, ?) WHERE id = ? AND revoked_ms IS NULL",
                 arguments: [now, id])
             return true
         }
+        cache.forget(tokenId: id)
+        return found
     }
 
     /// Compares two byte strings in time that depends only on their lengths.
