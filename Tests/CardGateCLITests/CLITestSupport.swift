@@ -26,7 +26,10 @@ struct CardGateRun: Sendable {
     }
 
     /// Runs `cardgate arguments...` to its end, standard output and standard error captured through files.
-    static func run(_ arguments: [String], in directory: CLITemporaryDirectory) throws -> CardGateRun {
+    ///
+    /// The wait happens on a thread of its own: blocking a thread of Swift's cooperative pool (two on a
+    /// two-core machine) would stall every other test of the run, in-process servers included.
+    static func run(_ arguments: [String], in directory: CLITemporaryDirectory) async throws -> CardGateRun {
         let outputPath = directory.file("stdout-\(UUID().uuidString)")
         let errorPath = directory.file("stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
@@ -38,7 +41,12 @@ struct CardGateRun: Sendable {
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread { [process] in
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
         return CardGateRun(
             status: process.terminationStatus,
             outputBytes: FileManager.default.contents(atPath: outputPath) ?? Data(),

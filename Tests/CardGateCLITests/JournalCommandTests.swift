@@ -44,8 +44,8 @@ import Testing
             return ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
         }
 
-        func run(_ arguments: String...) throws -> CardGateRun {
-            try CardGateRun.run(arguments, in: directory)
+        func run(_ arguments: String...) async throws -> CardGateRun {
+            try await CardGateRun.run(arguments, in: directory)
         }
 
         /// Changes one stored event the way someone with the sqlite3 command line would (triggers dropped).
@@ -60,9 +60,9 @@ import Testing
         }
     }
 
-    @Test func verifyExitsZeroOnAnIntactJournal() throws {
+    @Test func verifyExitsZeroOnAnIntactJournal() async throws {
         let journal = try Journal(days: 3)
-        let run = try journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile)
+        let run = try await journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile)
         #expect(run.status == 0)
         #expect(run.output.contains("journal intact: 72 events (1...72)"))
         #expect(run.output.contains("checked against supplied keys"))
@@ -73,36 +73,36 @@ import Testing
         ("DELETE FROM journal_event WHERE seq = 41", "deleted", 41),
         ("UPDATE journal_event SET person_id = 'person-9' WHERE seq = 72", "edited", 72),
     ])
-    func verifyExitsOneAndNamesTheTamperedEvent(sql: String, kind: String, sequence: Int) throws {
+    func verifyExitsOneAndNamesTheTamperedEvent(sql: String, kind: String, sequence: Int) async throws {
         let journal = try Journal(days: 3)
         try journal.tamper(sql)
-        let run = try journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile)
+        let run = try await journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile)
         #expect(run.status == 1)
         #expect(run.output.contains("journal DAMAGED: \(kind) at sequence \(sequence)"))
     }
 
-    @Test func verifyExitsOneOnAFileThatIsNoDatabase() throws {
+    @Test func verifyExitsOneOnAFileThatIsNoDatabase() async throws {
         let directory = try CLITemporaryDirectory()
         let path = directory.file("garbage.sqlite")
         #expect(FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x5A, count: 8192)))
-        let run = try CardGateRun.run(["journal", "verify", "--db", path], in: directory)
+        let run = try await CardGateRun.run(["journal", "verify", "--db", path], in: directory)
         #expect(run.status == 1)
         #expect(run.errors.contains("not_a_database"))
     }
 
-    @Test func verifyRefusesAKeyThatDidNotSignTheCheckpoints() throws {
+    @Test func verifyRefusesAKeyThatDidNotSignTheCheckpoints() async throws {
         let journal = try Journal(days: 1)
         let other = journal.directory.file("other.key")
         _ = try JournalKey.create(at: other)
-        let run = try journal.run("journal", "verify", "--db", journal.database, "--key", other)
+        let run = try await journal.run("journal", "verify", "--db", journal.database, "--key", other)
         #expect(run.status == 1)
         #expect(run.output.contains("bad_checkpoint"))
     }
 
-    @Test func exportWritesTheChosenDaysAsJSONLines() throws {
+    @Test func exportWritesTheChosenDaysAsJSONLines() async throws {
         let journal = try Journal(days: 3)
         let output = journal.directory.file("events.jsonl")
-        let run = try journal.run(
+        let run = try await journal.run(
             "journal", "export", "--db", journal.database, "--from", journal.instant(days: 1),
             "--to", journal.instant(days: 2), "--format", "jsonl", "--output", output)
         #expect(run.status == 0)
@@ -115,48 +115,48 @@ import Testing
         #expect(permissions == 0o600)
     }
 
-    @Test func exportWritesCSVWithAByteOrderMark() throws {
+    @Test func exportWritesCSVWithAByteOrderMark() async throws {
         let journal = try Journal(days: 1)
-        let run = try journal.run("journal", "export", "--db", journal.database, "--format", "csv")
+        let run = try await journal.run("journal", "export", "--db", journal.database, "--format", "csv")
         #expect(run.status == 0)
         #expect(run.outputBytes.starts(with: [0xEF, 0xBB, 0xBF]))
         #expect(run.output.contains("Trần Thị Bình"))
         #expect(run.output.components(separatedBy: "\r\n").count == 26)  // header, 24 events, an empty end
     }
 
-    @Test func exportRefusesAnUnknownFormat() throws {
+    @Test func exportRefusesAnUnknownFormat() async throws {
         let journal = try Journal(days: 1)
-        let run = try journal.run("journal", "export", "--db", journal.database, "--format", "xml")
+        let run = try await journal.run("journal", "export", "--db", journal.database, "--format", "xml")
         #expect(run.status != 0)
         #expect(run.errors.contains("--format must be csv or jsonl"))
     }
 
-    @Test func pruneKeepsTheRestVerifiable() throws {
+    @Test func pruneKeepsTheRestVerifiable() async throws {
         let journal = try Journal(days: 5)
         // The cut-off, 8 days before now, falls just before day 2's first event: days 0 and 1 go.
-        let prune = try journal.run(
+        let prune = try await journal.run(
             "journal", "prune", "--db", journal.database, "--older-than", "8", "--key", journal.keyFile)
         #expect(prune.status == 0)
         #expect(prune.output.contains("pruned 48 events"))
         #expect(prune.output.contains("anchor 48"))
-        let verify = try journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile)
+        let verify = try await journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile)
         #expect(verify.status == 0)
         #expect(verify.output.contains("journal intact: 72 events (49...120), anchored at 48"))
         // Pruning again with the same cut-off deletes nothing and still verifies.
-        let again = try journal.run(
+        let again = try await journal.run(
             "journal", "prune", "--db", journal.database, "--older-than", "8", "--key", journal.keyFile)
         #expect(again.status == 0)
         #expect(again.output.contains("pruned 0 events"))
     }
 
-    @Test func pruneRefusesADamagedJournalAndChangesNothing() throws {
+    @Test func pruneRefusesADamagedJournalAndChangesNothing() async throws {
         let journal = try Journal(days: 3)
         try journal.tamper("UPDATE journal_event SET reason = 'lockdown' WHERE seq = 60")
-        let prune = try journal.run(
+        let prune = try await journal.run(
             "journal", "prune", "--db", journal.database, "--older-than", "0", "--key", journal.keyFile)
         #expect(prune.status == 1)
         #expect(prune.errors.contains("refusing to prune a damaged journal"))
-        let count = try DatabaseQueue(path: journal.database).read { db in
+        let count = try await DatabaseQueue(path: journal.database).read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM journal_event")
         }
         #expect(count == 72)

@@ -15,8 +15,9 @@ struct SecurityCommandTests {
     static let flagsOnly = ConnectionSettings.Sources(environment: [:], homeDirectory: "/nonexistent-cardgate-home",
         systemConfigurationPath: "/nonexistent-cardgate/cli.yaml")
 
+    /// The server, the token file and a generous `--timeout`: a liveness bound for a loaded machine, not a speed check.
     static func flags(_ url: URL, _ tokenFile: String?, _ rest: [String]) -> [String] {
-        ["--server", url.absoluteString] + (tokenFile.map { ["--token-file", $0] } ?? []) + rest
+        ["--server", url.absoluteString, "--timeout", "60"] + (tokenFile.map { ["--token-file", $0] } ?? []) + rest
     }
 
     /// Runs `cardgate events ARGUMENTS`; the failure, if any.
@@ -196,7 +197,7 @@ struct SecurityCommandTests {
         let server = try await SecurityTestServer.make()
         try await server.run { url in
             let settings = ConnectionSettings(server: url, token: try #require(server.tokens["security"]),
-                timeZone: .gmt, timeout: 10)
+                timeZone: .gmt, timeout: 60)
             let client = SecurityClient(settings)
             let head = try await client.newestSequence()
             let transport = DroppingTransport(base: URLSessionEventStream(client: client.api))

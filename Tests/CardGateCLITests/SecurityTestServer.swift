@@ -89,7 +89,7 @@ struct SecurityTestServer: Sendable {
 
     /// A UID tap through the API as a gate controller makes it.
     func tap(uid: [UInt8], door: String, server: URL) async throws -> AccessAnswer {
-        try await HTTPAccessAuthority(server: server, token: tokens["controller"] ?? "", timeout: 10)
+        try await HTTPAccessAuthority(server: server, token: tokens["controller"] ?? "", timeout: 60)
             .requestAccess(door: door, TapRequest(credential: .uid(uid)))
     }
 

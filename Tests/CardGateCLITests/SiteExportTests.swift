@@ -13,15 +13,15 @@ import Testing
     }
 
     /// Exports `source` and applies the export to a new database; returns that database and the export's text.
-    static func roundTrip(_ source: String, in directory: CLITemporaryDirectory) throws -> (String, String) {
+    static func roundTrip(_ source: String, in directory: CLITemporaryDirectory) async throws -> (String, String) {
         let site = directory.file("export-site.yaml")
         let people = directory.file("export-people.yaml")
-        let export = try CardGateRun.run(
+        let export = try await CardGateRun.run(
             ["site", "export", "--db", source, "--out", site, "--people-out", people], in: directory)
         #expect(export.status == 0, "\(export.errors)")
         let copy = directory.file("copy.sqlite")
         _ = try AccessStore.open(at: copy)
-        let apply = try CardGateRun.run(
+        let apply = try await CardGateRun.run(
             ["site", "apply", "--db", copy, "--site", site, "--people", people, "--actor", "test"], in: directory)
         #expect(apply.status == 0, "\(apply.errors)")
         return (copy, try String(contentsOfFile: site, encoding: .utf8))
@@ -32,12 +32,12 @@ import Testing
         let original = directory.file("original.sqlite")
         _ = try AccessStore.open(at: original)
         let config = Self.repository.appendingPathComponent("Config")
-        let apply = try CardGateRun.run(
+        let apply = try await CardGateRun.run(
             ["site", "apply", "--db", original, "--site", config.appendingPathComponent("site.example.yaml").path,
                 "--people", config.appendingPathComponent("people.example.yaml").path, "--actor", "test"],
             in: directory)
         #expect(apply.status == 0, "\(apply.errors)")
-        let (copy, text) = try Self.roundTrip(original, in: directory)
+        let (copy, text) = try await Self.roundTrip(original, in: directory)
         let expected = try await Self.model(of: original)
         #expect(!expected.doors.isEmpty && !expected.people.isEmpty && !expected.accessLevels.isEmpty)
         #expect(try await Self.model(of: copy) == expected)
@@ -85,13 +85,13 @@ import Testing
         _ = try await store.apply(model, scope: .all, actor: "test", journal: JournalWriter(key: nil))
         let expected = try await Self.model(of: original)
         #expect(expected.people.first?.pinHash == hash)
-        let (copy, _) = try Self.roundTrip(original, in: directory)
+        let (copy, _) = try await Self.roundTrip(original, in: directory)
         #expect(try await Self.model(of: copy) == expected)
     }
 
-    @Test func exportOfAMissingDatabaseFails() throws {
+    @Test func exportOfAMissingDatabaseFails() async throws {
         let directory = try CLITemporaryDirectory()
-        let run = try CardGateRun.run(["site", "export", "--db", directory.file("none.sqlite")], in: directory)
+        let run = try await CardGateRun.run(["site", "export", "--db", directory.file("none.sqlite")], in: directory)
         #expect(run.status == 1)
         #expect(run.errors.contains("does not exist"))
     }
