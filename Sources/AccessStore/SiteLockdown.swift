@@ -8,10 +8,10 @@ import GRDB
 /// one per zone could be looked up at startup. But retention prunes events older than its cut-off: a zone locked
 /// down for longer than that would lose its `lockdown_on` event and open again at the next restart. So the state
 /// lives in `site_lockdown`, written in the same transaction as its event by
-/// ``record(zoneId:locked:actor:details:journal:in:)``: the table and the journal cannot disagree (both commit or neither), retention never touches the table, and
-/// reading it at startup costs one query over a handful of rows. Each row names the event that locked the zone.
-/// The migration that creates the table fills it from the journal, so a store written before it keeps its
-/// lockdowns.
+/// ``record(zoneId:locked:actor:details:journal:in:)``: the table and the journal cannot disagree (both commit or
+/// neither), retention never touches the table, and reading it at startup costs one query over a handful of rows.
+/// Each row names the event that locked the zone. The migration that creates the table fills it from the journal,
+/// so a store written before it keeps its lockdowns.
 public enum SiteLockdown {
     /// The zones locked down.
     public static func zones(in db: Database) throws -> Set<String> {
