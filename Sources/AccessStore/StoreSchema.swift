@@ -17,6 +17,7 @@ public enum StoreSchema {
         migrator.registerMigration("journal-v1") { db in try db.execute(sql: journalSQL) }
         migrator.registerMigration("model-v1") { db in try db.execute(sql: modelSQL) }
         migrator.registerMigration("model-v2") { db in try db.execute(sql: modelV2SQL) }
+        migrator.registerMigration("lockdown-v1") { db in try db.execute(sql: lockdownSQL) }
         return migrator
     }
 
@@ -110,6 +111,22 @@ public enum StoreSchema {
         BEGIN
             SELECT RAISE(ABORT, 'journal: the anchor is never deleted');
         END;
+        """
+
+    /// The zones locked down (``SiteLockdown``), filled from the journal's newest `lockdown` event per zone.
+    ///
+    /// The fill is one pass over the `lockdown` events through `journal_event_type (type, seq)`; SQLite takes the
+    /// bare `reason` from the row that holds `max(seq)`.
+    static let lockdownSQL = """
+        CREATE TABLE site_lockdown (
+            zone_id TEXT PRIMARY KEY NOT NULL CHECK (length(zone_id) BETWEEN 1 AND 128),
+            event_seq INTEGER NOT NULL CHECK (event_seq >= 1)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO site_lockdown (zone_id, event_seq)
+            SELECT zone_id, seq FROM (
+                SELECT zone_id, reason, max(seq) AS seq FROM journal_event
+                WHERE type = 'lockdown' AND zone_id IS NOT NULL GROUP BY zone_id)
+            WHERE reason = 'lockdown_on';
         """
 
     /// Times in the model are UTC milliseconds; booleans are 0 or 1; enumerations are checked.

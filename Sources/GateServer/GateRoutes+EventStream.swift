@@ -31,6 +31,9 @@ extension GateRoutes {
             start = try await Self.newestSequence(journal) ?? 0
         }
         let (signals, cancel) = services.recorder.subscribe()
+        // A client that resets the connection ends its stream at once, not at the next keep-alive. (One that only
+        // half-closes is found by the keep-alive write.)
+        context.connectionClosed.whenComplete { _ in cancel() }
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"

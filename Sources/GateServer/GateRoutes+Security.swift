@@ -130,7 +130,8 @@ extension GateRoutes {
         return JSONResponse.raw(.ok, EventRepresentation.data(["items": items]))
     }
 
-    /// `PUT /v1/lockdown` with `{zoneId, locked}` → `{lockdownZones}`, journaled as a `lockdown` event first.
+    /// `PUT /v1/lockdown` with `{zoneId, locked}` → `{lockdownZones}`, journaled as a `lockdown` event
+    /// and stored (``SiteLockdown``) in one transaction, then put in force.
     func lockdown(_ request: Request, _ context: GateRequestContext) async throws -> Response {
         let caller = try await require(RoleSet.operators, request, context)
         let body = try await JSONBody.decode(LockdownBody.self, request: request,
@@ -139,14 +140,17 @@ extension GateRoutes {
             throw APIProblem.notFound("zone '\(body.zoneId)' is not in the access policy")
         }
         let details = EventRepresentation.data(["locked": body.locked])
+        let recorded: (event: JournalEvent, zones: Set<String>)
         do {
-            _ = try await services.recorder.record(NewJournalEvent(type: .lockdown, zoneId: body.zoneId,
-                reason: body.locked ? "lockdown_on" : "lockdown_off", actor: caller.tokenId,
-                details: String(decoding: details, as: UTF8.self)))
+            // The event and the stored state in one transaction, so the lockdown outlives a restart.
+            recorded = try await services.store.setLockdown(zoneId: body.zoneId, locked: body.locked,
+                actor: caller.tokenId, details: String(decoding: details, as: UTF8.self),
+                journal: services.recorder.journal.journalWriter)
         } catch {
             throw APIProblem.unavailable("the journal could not record the lockdown", code: "journal-unavailable")
         }
-        let zones = services.authority.setLockdown(zoneId: body.zoneId, locked: body.locked)
+        services.recorder.announce(recorded.event)
+        let zones = services.authority.applyLockdown(recorded.zones, asOf: recorded.event.sequence)
         return JSONResponse.raw(.ok, EventRepresentation.data(["lockdownZones": zones.sorted()]))
     }
 }

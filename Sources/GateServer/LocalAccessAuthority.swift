@@ -24,18 +24,23 @@ public final class LocalAccessAuthority: Sendable {
     public let policies: any PolicySource
     public let recorder: EventRecorder
     private let clock: @Sendable () -> Date
-    private let state = Mutex(SiteState())
+    private let state: Mutex<SiteState>
+    /// The sequence of the newest `lockdown` event applied to ``siteState``; taken before `state`, never inside it.
+    private let lockdownSequence = Mutex<Int64>(0)
     private let logger: Logger
 
+    /// - Parameter lockdownZones: the zones locked down at start, as stored (``SiteLockdown``).
     public init(
         verifier: CredentialVerifier, policies: any PolicySource, recorder: EventRecorder,
-        clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "cardgated.access")
+        clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "cardgated.access"),
+        lockdownZones: Set<String> = []
     ) {
         self.verifier = verifier
         self.policies = policies
         self.recorder = recorder
         self.clock = clock
         self.logger = logger
+        self.state = Mutex(SiteState(lockdownZones: lockdownZones))
     }
 
     /// A fresh challenge for a PIV card at `doorId`.
@@ -142,11 +147,21 @@ public final class LocalAccessAuthority: Sendable {
 
     // MARK: Site state for security staff
 
-    /// Locks `zoneId` down or lifts its lockdown; returns the zones locked down afterwards.
-    public func setLockdown(zoneId: String, locked: Bool) -> Set<String> {
-        state.withLock { state in
-            if locked { state.lockdownZones.insert(zoneId) } else { state.lockdownZones.remove(zoneId) }
-            return state.lockdownZones
+    /// Puts the zones locked down as of the committed `lockdown` event `sequence` in force; returns the zones locked
+    /// down afterwards.
+    ///
+    /// The store (``SiteLockdown``) is the record; this is its copy for the decisions. Lockdown changes commit one
+    /// after the other but may arrive here in another order: a set older than the one in force is ignored, so the
+    /// copy always ends as the newest committed state.
+    @discardableResult
+    public func applyLockdown(_ zones: Set<String>, asOf sequence: Int64) -> Set<String> {
+        lockdownSequence.withLock { applied in
+            guard sequence > applied else { return state.withLock { $0.lockdownZones } }
+            applied = sequence
+            return state.withLock { state in
+                state.lockdownZones = zones
+                return zones
+            }
         }
     }
 

@@ -104,6 +104,26 @@ final class EventStreamClient: @unchecked Sendable {
         }
     }
 
+    /// Everything the server sends until it closes the connection, on a thread of its own; throws when a read times
+    /// out first.
+    func untilClosed() async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    var received = self.buffer
+                    self.buffer = Data()
+                    while true {
+                        var chunk = [UInt8](repeating: 0, count: 4096)
+                        let count = recv(self.descriptor, &chunk, chunk.count, 0)
+                        if count == 0 { return String(decoding: received, as: UTF8.self) }
+                        guard count > 0 else { throw Failure(description: "the stream did not end (recv \(count))") }
+                        received.append(contentsOf: chunk[..<count])
+                    }
+                })
+            }
+        }
+    }
+
     func close() {
         if descriptor >= 0 { Glibc.close(descriptor) }
         descriptor = -1

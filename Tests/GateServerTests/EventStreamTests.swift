@@ -83,6 +83,43 @@ struct EventStreamTests {
         #expect(response.status.code == status)
     }
 
+    @Test("graceful shutdown ends an open stream, so the server can stop")
+    func endsAtShutdown() async throws {
+        let fixture = try await GateFixture.make()
+        let auditor = try #require(fixture.tokens["auditor"])
+        let app = try await buildApplication(fixture.configuration, services: fixture.services)
+        let stream = EventStreamClient()
+        defer { stream.close() }
+        let (subscribed, subscription) = AsyncStream<Void>.makeStream()
+        let rest = try await withThrowingTaskGroup(of: String?.self) { group in
+            // The live test framework shuts the server down gracefully once the body returns, and waits for it.
+            group.addTask {
+                try await app.test(.live) { client in
+                    defer { subscription.finish() }
+                    try stream.connect(port: try #require(client.port), path: "/v1/events/stream",
+                        headers: ["Authorization": "Bearer \(auditor)"])
+                    try await waitForSubscriber(client)
+                }
+                return nil
+            }
+            for await _ in subscribed {}
+            group.addTask { try await stream.untilClosed() }
+            var rest: String?
+            do {
+                while let value = try await group.next() { rest = rest ?? value }
+            } catch {
+                // The stream did not end: stop the server instead of waiting for it.
+                group.cancelAll()
+                throw error
+            }
+            return rest
+        }
+        // The response ended properly (the last chunk of a chunked body), rather than the connection being cut.
+        let text = try #require(rest)
+        #expect(text.hasPrefix("HTTP/1.1 200"))
+        #expect(text.hasSuffix("0\r\n\r\n"), "\(text)")
+    }
+
     /// Polls `/metrics` until one live stream is open (a liveness bound of about five seconds).
     func waitForSubscriber(_ client: any TestClientProtocol) async throws {
         for _ in 0..<500 {

@@ -41,11 +41,14 @@ struct GateFixture {
     static func make(
         extra: [AccessPolicy.Credential] = [], trustStore: TrustStore? = nil, policy: Bool = true,
         maximumBodySize: Int = 64 * 1024, localDoors: [LocalDoorConfiguration] = [],
-        cardReader: (any CardReader)? = nil, makeLock: (@Sendable (LocalDoorConfiguration) -> any DoorLock)? = nil
+        cardReader: (any CardReader)? = nil, makeLock: (@Sendable (LocalDoorConfiguration) -> any DoorLock)? = nil,
+        store: AccessStore? = nil
     ) async throws -> GateFixture {
         let model = try exampleModel(extra: extra)
-        let store = try AccessStore.inMemory()
+        let store = try store ?? AccessStore.inMemory()
         try await store.writer.write { db in
+            // A store given again (a restart) has its zones and doors already.
+            guard try ZoneRecord.fetchCount(db) == 0 else { return }
             for zone in model.zones { try ZoneRecord(id: zone.id, name: zone.name).insert(db) }
             for door in model.doors {
                 try DoorRecord(id: door.id, name: door.name, fromZoneId: door.fromZoneId, toZoneId: door.toZoneId)
