@@ -30,6 +30,7 @@ public struct TokenAuthenticator: Sendable {
         guard !secret.isEmpty, secret.utf8.count <= TokenSecret.maximumLength else { return nil }
         let hash = TokenRecord.hash(secret: secret)
         if let cached = cache.caller(for: hash, now: clock()) { return cached }
+        let revocations = cache.revocations
         let caller = try await writer.read { db -> Caller? in
             guard let record = try TokenRecord.filter(Column("secret_hash") == hash).fetchOne(db),
                 Self.constantTimeEqual(record.secretHash, hash), record.revokedMilliseconds == nil
@@ -38,7 +39,7 @@ public struct TokenAuthenticator: Sendable {
                 arguments: [record.id])
             return Caller(tokenId: record.id, role: record.role, doorIds: Set(doors))
         }
-        if let caller { cache.remember(caller, for: hash, now: clock()) }
+        if let caller { cache.remember(caller, for: hash, now: clock(), readAfter: revocations) }
         return caller
     }
 

@@ -45,11 +45,26 @@ struct TokenCacheTests {
         let cache = TokenCache(lifetime: 60, capacity: 4)
         let now = Date(timeIntervalSince1970: 0)
         for index in 0..<10 {
-            cache.remember(Caller(tokenId: "tok-\(index)", role: .auditor), for: Data([UInt8(index)]), now: now)
+            cache.remember(Caller(tokenId: "tok-\(index)", role: .auditor), for: Data([UInt8(index)]), now: now,
+                readAfter: cache.revocations)
         }
         let kept = (0..<10).filter { cache.caller(for: Data([UInt8($0)]), now: now) != nil }
         #expect(kept.count <= 4)
         #expect(kept.contains(9), "the newest entry is kept")
         #expect(cache.caller(for: Data([0xFF]), now: now) == nil)
+    }
+
+    @Test("a look-up that read the database before a revocation does not cache the revoked caller")
+    func revocationDuringLookUp() {
+        let cache = TokenCache(lifetime: 60)
+        let now = Date(timeIntervalSince1970: 0)
+        let noted = cache.revocations
+        cache.forget(tokenId: "tok-a")
+        cache.remember(Caller(tokenId: "tok-a", role: .controller, doorIds: ["d"]), for: Data([1]), now: now,
+            readAfter: noted)
+        #expect(cache.caller(for: Data([1]), now: now) == nil)
+        cache.remember(Caller(tokenId: "tok-b", role: .auditor), for: Data([2]), now: now,
+            readAfter: cache.revocations)
+        #expect(cache.caller(for: Data([2]), now: now)?.tokenId == "tok-b")
     }
 }
