@@ -65,8 +65,8 @@ extension GateRoutes {
         services.metrics.recordDecision(outcome: outcome.decision.outcome.rawValue,
             reason: outcome.decision.reason.rawValue,
             seconds: Double(seconds.components.seconds) + Double(seconds.components.attoseconds) * 1e-18)
-        if let failure = outcome.journalFailure {
-            context.logger.error("journal append failed; tap denied", metadata: ["error": "\(failure)"])
+        if outcome.journalFailure != nil {
+            // LocalAccessAuthority has logged the failure with the door and the reason.
             throw Self.problem(.unavailable("the journal could not record the decision, so the door stays closed",
                 code: "journal-unavailable"), outcome)
         }
