@@ -11,11 +11,14 @@ import GRDB
 /// waits, and when the first half is answered, the second commits at once while the first prepares its next
 /// events. So after a commit the journal briefly gathers: it waits for as many appends as there were writers
 /// around the last commit (the group it committed plus those already waiting), for at most half the duration
-/// of that commit, and then commits them all in one transaction. A lone writer never waits: it was the only
-/// writer around its last commit.
+/// of that commit (and never over ``maximumGatherWait``), and then commits them all in one transaction. A lone
+/// writer never waits: it was the only writer around its last commit.
 public actor EventJournal {
     /// The most events one transaction takes; more wait for the next one.
     public static let maximumGroupSize = 1024
+    /// The longest a commit waits for late appends, however slow the last commit was (a disk that stalled once
+    /// must not make every later tap wait half the stall).
+    public static let maximumGatherWait = Duration.milliseconds(5)
 
     private struct Waiter {
         var event: NewJournalEvent
@@ -86,7 +89,7 @@ public actor EventJournal {
         while !waiting.isEmpty {
             let target = min(Self.maximumGroupSize, recentWriters)
             if waiting.count < target {
-                await gather(until: target, atMost: lastCommitDuration / 2)
+                await gather(until: target, atMost: min(lastCommitDuration / 2, Self.maximumGatherWait))
             }
             let group = Array(waiting.prefix(Self.maximumGroupSize))
             waiting.removeFirst(group.count)

@@ -119,7 +119,7 @@ public struct JournalExporter: Sendable {
         for (name, value) in fields {
             guard let value else { continue }
             buffer.append(contentsOf: ",\"\(name)\":".utf8)
-            appendJSONString(value, to: &buffer)
+            EventDetails.appendString(value, to: &buffer)
         }
         buffer.append(contentsOf: #","details":"#.utf8)
         buffer.append(contentsOf: event.details.utf8)
@@ -128,24 +128,6 @@ public struct JournalExporter: Sendable {
         buffer.append(contentsOf: #"","hash":""#.utf8)
         buffer.append(contentsOf: hex(event.hash).utf8)
         buffer.append(contentsOf: "\"}\n".utf8)
-    }
-
-    static func appendJSONString(_ value: String, to buffer: inout [UInt8]) {
-        buffer.append(0x22)
-        for byte in value.utf8 {
-            switch byte {
-            case 0x22: buffer.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: buffer.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: buffer.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: buffer.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
-                buffer.append(contentsOf: Array(#"\u00"#.utf8) + [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-            default: buffer.append(byte)
-            }
-        }
-        buffer.append(0x22)
     }
 
     static func hex(_ data: Data) -> String {

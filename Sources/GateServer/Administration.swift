@@ -1,6 +1,8 @@
 import AccessPolicy
 import AccessStore
 import Foundation
+import HTTPTypes
+import Hummingbird
 
 /// What the administration endpoints work with: the catalog that reads the model, the editor that changes it,
 /// and the wait until the policy in force shows a change.
@@ -25,7 +27,11 @@ final class Administration: Sendable {
     }
 
     /// Makes the edit, wakes the live streams with its event and waits until the policy in force shows it.
-    func apply(_ edit: AdminEdit, caller: Caller) async throws -> AdminEditResult {
+    ///
+    /// - Returns: the committed edit, and whether the policy in force has it (`false`: the change is stored and
+    ///   journaled, but the rebuild failed, ran past ``propagationTimeout`` or the policy does not follow the
+    ///   store, so taps are still decided by the previous policy; the answer says so in ``policyStateField``).
+    func apply(_ edit: AdminEdit, caller: Caller) async throws -> (result: AdminEditResult, inForce: Bool) {
         let result: AdminEditResult
         do {
             result = try await editor.apply(edit, actor: caller.tokenId)
@@ -34,8 +40,18 @@ final class Administration: Sendable {
         }
         recorder.announce(result.event)
         let change = result.change
-        _ = await waitForPolicy { change.isReflected(in: $0) }
-        return result
+        let inForce = await waitForPolicy { change.isReflected(in: $0) }
+        return (result, inForce)
+    }
+
+    /// The response header that tells whether a committed change is in force: `in-force` or `pending`.
+    static let policyStateField = HTTPField.Name("CardGate-Policy-State")!
+
+    /// `response` with ``policyStateField`` set.
+    static func marked(_ response: Response, inForce: Bool) -> Response {
+        var response = response
+        response.headers[policyStateField] = inForce ? "in-force" : "pending"
+        return response
     }
 
     /// Waits until the store-backed policy's model satisfies `isCurrent`, at most ``propagationTimeout``; false

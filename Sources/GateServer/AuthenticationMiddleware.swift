@@ -20,17 +20,31 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             throw await failure("missing bearer token", request: request, address: address)
         }
-        let scheme = header.prefix(7)
-        guard scheme.lowercased() == "bearer " else {
+        guard let secret = Self.bearerSecret(header) else {
             throw await failure("the Authorization header is not a bearer token", request: request, address: address)
         }
-        let secret = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
         guard let caller = try await services.tokens.authenticate(secret) else {
             throw await failure("invalid or revoked token", request: request, address: address)
         }
         var context = context
         context.caller = caller
         return try await next(request, context)
+    }
+
+    /// The token of a `Bearer <token>` header (scheme in any case, spaces and tabs around the token ignored), or
+    /// nil for another scheme. Works on the UTF-8 bytes: this runs for every request.
+    static func bearerSecret(_ header: String) -> String? {
+        let bytes = header.utf8
+        guard bytes.count >= 7 else { return nil }
+        // ASCII letters compare case-insensitively (setting bit 5 lowers them); the space must be a space.
+        guard zip(bytes.prefix(6), "bearer".utf8).allSatisfy({ ($0 | 0x20) == $1 }),
+            bytes.dropFirst(6).first == 0x20
+        else { return nil }
+        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        guard let first = bytes.dropFirst(7).firstIndex(where: { !isBlank($0) }),
+            let last = bytes.lastIndex(where: { !isBlank($0) })
+        else { return "" }
+        return String(Substring(header.utf8[first...last]))
     }
 
     private func failure(_ detail: String, request: Request, address: String) async -> APIProblem {

@@ -36,19 +36,18 @@ extension GateRoutes {
             try await createResource(Resource.self, request, context, admin: admin)
         }
         group.get(one) { request, context in
-            let id = try Self.pathId(parameter, context)
             _ = try await require(RoleSet.readers, request, context)
+            let id = try Self.pathId(parameter, context)
             return try JSONResponse.make(.ok, try await Self.stored(Resource.self, id: id, admin: admin).resource)
         }
         group.patch(one) { request, context in
-            try await patchResource(Resource.self, id: try Self.pathId(parameter, context), request, context,
-                admin: admin)
+            try await patchResource(Resource.self, parameter: parameter, request, context, admin: admin)
         }
         group.delete(one) { request, context in
-            let id = try Self.pathId(parameter, context)
             let caller = try await require(RoleSet.administrators, request, context)
-            _ = try await admin.apply(AdminEdit(.delete(Resource.collection, id: id)), caller: caller)
-            return Response(status: .noContent)
+            let id = try Self.pathId(parameter, context)
+            let (_, inForce) = try await admin.apply(AdminEdit(.delete(Resource.collection, id: id)), caller: caller)
+            return Administration.marked(Response(status: .noContent), inForce: inForce)
         }
     }
 
@@ -114,9 +113,9 @@ extension GateRoutes {
         if resource.id.isEmpty { resource.id = Resource.generateId() }
         let entity = try resource.entity(previous: nil)
         let fields = try Self.changedFields(from: nil, to: try Resource(entity: entity))
-        let result = try await admin.apply(AdminEdit(.create(entity), fields: fields), caller: caller)
+        let (result, inForce) = try await admin.apply(AdminEdit(.create(entity), fields: fields), caller: caller)
         let stored = try Resource(entity: result.entity ?? entity)
-        var response = try JSONResponse.make(.created, stored)
+        var response = Administration.marked(try JSONResponse.make(.created, stored), inForce: inForce)
         response.headers[.location] = "/v1/\(Resource.path)/\(stored.id)"
         return response
     }
@@ -124,9 +123,11 @@ extension GateRoutes {
     /// `PATCH /v1/<collection>/{id}` with a JSON merge patch (RFC 7396): the fields given change, `null` clears an
     /// optional field, unknown fields are refused; → 200 with the resource.
     func patchResource<Resource: AdminResource>(
-        _ type: Resource.Type, id: String, _ request: Request, _ context: GateRequestContext, admin: Administration
+        _ type: Resource.Type, parameter: String, _ request: Request, _ context: GateRequestContext,
+        admin: Administration
     ) async throws -> Response {
         let caller = try await require(RoleSet.administrators, request, context)
+        let id = try Self.pathId(parameter, context)
         let buffer = try await JSONBody.bytes(of: request, limit: services.configuration.maximumBodySize)
         guard case .object(let changes) = try JSONBody.decode(JSONValue.self, from: buffer).get() else {
             throw APIProblem.badRequest("a PATCH body is a JSON object of the fields to change", code: "invalid-body")
@@ -149,9 +150,10 @@ extension GateRoutes {
         guard !fields.isEmpty || entity.normalized != previous.normalized else {
             return try JSONResponse.make(.ok, current)
         }
-        let result = try await admin.apply(AdminEdit(.update(entity, previous: previous), fields: fields),
+        let (result, inForce) = try await admin.apply(AdminEdit(.update(entity, previous: previous), fields: fields),
             caller: caller)
-        return try JSONResponse.make(.ok, try Resource(entity: result.entity ?? entity))
+        return Administration.marked(try JSONResponse.make(.ok, try Resource(entity: result.entity ?? entity)),
+            inForce: inForce)
     }
 
     /// The stored entity `id` and its resource; 404 when there is none.

@@ -17,8 +17,8 @@ extension GateRoutes {
     func changeCardStatus(
         _ action: CardAction, _ request: Request, _ context: GateRequestContext, admin: Administration
     ) async throws -> Response {
-        let id = try Self.pathId("cardId", context)
         let caller = try await require(RoleSet.administrators, request, context)
+        let id = try Self.pathId("cardId", context)
         let buffer = try await JSONBody.bytes(of: request, limit: services.configuration.maximumBodySize)
         let reason =
             buffer.readableBytes == 0 ? nil : try JSONBody.decode(CardActionBody.self, from: buffer).get().reason
@@ -34,8 +34,9 @@ extension GateRoutes {
         if let reason { notes["reason"] = reason }
         let edit = AdminEdit(.update(.card(record), previous: previous), reason: action.journalReason,
             fields: ["status"], notes: notes)
-        let result = try await admin.apply(edit, caller: caller)
-        return try JSONResponse.make(.ok, try CardResource(entity: result.entity ?? .card(record)))
+        let (result, inForce) = try await admin.apply(edit, caller: caller)
+        let changed = try CardResource(entity: result.entity ?? .card(record))
+        return Administration.marked(try JSONResponse.make(.ok, changed), inForce: inForce)
     }
 }
 

@@ -20,8 +20,7 @@ extension GateRoutes {
 
     /// `POST /v1/doors/{doorId}/challenges` → 201 `{challenge, expiresAt}`.
     func issueChallenge(_ request: Request, _ context: GateRequestContext) async throws -> Response {
-        let doorId = try Self.pathId("doorId", context)
-        _ = try await requireController(of: doorId, request, context)
+        let (_, doorId) = try await requireController(request, context)
         let issued: ChallengeIssuer.Issued
         do {
             issued = try await services.authority.issueChallenge(doorId: doorId)
@@ -42,12 +41,11 @@ extension GateRoutes {
     /// 503 problem with `decision: "deny"`.
     func access(_ request: Request, _ context: GateRequestContext) async throws -> Response {
         let started = ContinuousClock.now
-        let doorId = try Self.pathId("doorId", context)
-        let caller = try await requireController(of: doorId, request, context)
+        let (caller, doorId) = try await requireController(request, context)
         let tap: AccessAttempt
         do {
             let buffer = try await JSONBody.bytes(of: request, limit: services.configuration.maximumBodySize)
-            switch JSONBody.decode(AccessRequestBody.self, from: buffer) {
+            switch AccessRequestBody.decode(buffer) {
             case .success(let body):
                 tap = AccessAttempt(doorId: doorId, credential: body.credential, pin: body.pin,
                     direction: body.direction, actor: caller.tokenId)
@@ -83,9 +81,10 @@ extension GateRoutes {
             throw Self.problem(.unavailable("the decision was not journaled", code: "journal-unavailable"), outcome)
         }
         let person = outcome.decision.personId.map { PersonBody(id: $0, displayName: outcome.personName) }
-        return try JSONResponse.make(.ok, AccessAnswerBody(decision: outcome.decision.outcome.rawValue,
+        let answer = AccessAnswerBody(decision: outcome.decision.outcome.rawValue,
             reason: outcome.decision.reason.rawValue, eventId: String(event.sequence),
-            unlockSeconds: outcome.decision.isGranted ? outcome.decision.unlockSeconds : nil, person: person))
+            unlockSeconds: outcome.decision.isGranted ? outcome.decision.unlockSeconds : nil, person: person)
+        return JSONResponse.raw(.ok, answer.json)
     }
 
     /// `problem` with the deny and its event as extension members.
@@ -99,14 +98,14 @@ extension GateRoutes {
 
     /// `POST /v1/doors/{doorId}/status` with `{state}` → 201 `{eventId}`.
     func doorStatus(_ request: Request, _ context: GateRequestContext) async throws -> Response {
-        let doorId = try Self.pathId("doorId", context)
-        let caller = try await requireController(of: doorId, request, context)
+        let (caller, doorId) = try await requireController(request, context)
         let body = try await JSONBody.decode(DoorStatusBody.self, request: request,
             limit: services.configuration.maximumBodySize)
         let alarm = ["forced_open", "held_open", "tamper"].contains(body.state)
-        let details = EventRepresentation.data(["state": body.state])
+        var details = EventDetails()
+        details["state"] = body.state
         let event = NewJournalEvent(type: alarm ? .alarm : .doorStatus, doorId: doorId,
-            reason: alarm ? body.state : nil, actor: caller.tokenId, details: String(decoding: details, as: UTF8.self))
+            reason: alarm ? body.state : nil, actor: caller.tokenId, details: details.json)
         do {
             let committed = try await services.recorder.record(event)
             return try JSONResponse.make(.created, ["eventId": String(committed.sequence)])
@@ -132,6 +131,44 @@ struct AccessAnswerBody: Encodable {
     var eventId: String
     var unlockSeconds: Int?
     var person: PersonBody?
+
+    /// The answer as JSON with sorted keys, as ``JSONResponse/make(_:_:)`` would encode it, written directly: every
+    /// tap is answered with one.
+    var json: Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(160)
+        func member(_ key: String, first: Bool = false) {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            EventDetails.appendString(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+        }
+        bytes.append(UInt8(ascii: "{"))
+        member("decision", first: true)
+        EventDetails.appendString(decision, to: &bytes)
+        member("eventId")
+        EventDetails.appendString(eventId, to: &bytes)
+        if let person {
+            member("person")
+            bytes.append(UInt8(ascii: "{"))
+            if let displayName = person.displayName {
+                member("displayName", first: true)
+                EventDetails.appendString(displayName, to: &bytes)
+                member("id")
+            } else {
+                member("id", first: true)
+            }
+            EventDetails.appendString(person.id, to: &bytes)
+            bytes.append(UInt8(ascii: "}"))
+        }
+        member("reason")
+        EventDetails.appendString(reason, to: &bytes)
+        if let unlockSeconds {
+            member("unlockSeconds")
+            bytes.append(contentsOf: String(unlockSeconds).utf8)
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return Data(bytes)
+    }
 }
 
 /// `{state: closed|open|forced_open|held_open|tamper}`.

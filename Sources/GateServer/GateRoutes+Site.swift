@@ -43,15 +43,22 @@ extension GateRoutes {
             throw Self.problem(error)
         }
         admin.recorder.announce(report.event)
-        if !report.isUnchanged, let expected = try? await services.store.siteModel() {
-            _ = await admin.waitForPolicy { $0 == expected }
+        var inForce = true
+        if !report.isUnchanged {
+            if let expected = try? await services.store.siteModel() {
+                inForce = await admin.waitForPolicy { $0 == expected }
+            } else {
+                inForce = false
+            }
         }
         func counts(_ values: [SiteCollection: Int]) -> [String: Int] {
             Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })
         }
-        return try JSONResponse.make(.ok, SiteApplyAnswer(added: counts(report.added), changed: counts(report.changed),
-            removed: counts(report.removed), timeZoneChanged: report.timeZoneChanged, summary: report.summary,
-            eventId: String(report.event.sequence)))
+        return Administration.marked(
+            try JSONResponse.make(.ok, SiteApplyAnswer(added: counts(report.added), changed: counts(report.changed),
+                removed: counts(report.removed), timeZoneChanged: report.timeZoneChanged, summary: report.summary,
+                eventId: String(report.event.sequence))),
+            inForce: inForce)
     }
 
     /// The keys of the document's top-level mapping (empty when it is not one).

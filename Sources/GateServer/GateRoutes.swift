@@ -29,15 +29,18 @@ struct GateRoutes: Sendable {
         return caller
     }
 
-    /// The controller caller bound to `doorId`; otherwise a journaled 403.
-    func requireController(of doorId: String, _ request: Request, _ context: GateRequestContext) async throws
-        -> Caller
+    /// The controller caller and the door of the path's `doorId`, once the caller is a controller bound to it;
+    /// otherwise 401, a journaled 403, or 400 for a malformed door id (checked after the token, so an unauthenticated
+    /// caller learns nothing about ids).
+    func requireController(_ request: Request, _ context: GateRequestContext) async throws
+        -> (caller: Caller, doorId: String)
     {
         let caller = try await require([.controller], request, context)
+        let doorId = try Self.pathId("doorId", context)
         guard caller.controls(doorId) else {
             throw await forbidden("this controller token is not bound to door '\(doorId)'", caller, request, context)
         }
-        return caller
+        return (caller, doorId)
     }
 
     private func forbidden(
@@ -53,13 +56,13 @@ struct GateRoutes: Sendable {
     static func journalAuthFailure(
         _ services: GateServices, reason: String, detail: String, actor: String?, request: Request, address: String
     ) async {
-        let details = EventRepresentation.data([
-            "address": address, "method": request.method.rawValue, "path": String(request.uri.path.prefix(256)),
-            "detail": detail,
-        ])
+        var details = EventDetails()
+        details["address"] = address
+        details["method"] = request.method.rawValue
+        details["path"] = String(request.uri.path.prefix(256))
+        details["detail"] = detail
         _ = try? await services.recorder.record(
-            NewJournalEvent(type: .tokenFailure, reason: reason, actor: actor,
-                details: String(decoding: details, as: UTF8.self)))
+            NewJournalEvent(type: .tokenFailure, reason: reason, actor: actor, details: details.json))
     }
 
     // MARK: Parameters

@@ -29,14 +29,21 @@ public struct GateServices: Sendable {
     /// - Parameters:
     ///   - cardReader: where the local doors' readers are; pcscd's by default.
     ///   - makeLock: the local doors' locks; by default as configured.
-    ///   - lockdownZones: the zones locked down at start; nil reads them from the store (``SiteLockdown``), and
-    ///     should that fail, locks down every zone of the policy (fail closed; responders still pass).
+    ///   - lockdownZones: the zones locked down at start; nil reads them from the store (``SiteLockdown``).
+    /// - Throws: ``ConfigurationError`` when the zones locked down cannot be read: a lockdown outlives a restart, so
+    ///   there are no services that do not know it.
     public init(
         store: AccessStore, policies: any PolicySource, trustStore: TrustStore, journalKey: JournalKey?,
         configuration: GateServerConfiguration, clock: @escaping @Sendable () -> Date = { Date() },
         logger: Logger? = nil, cardReader: (any CardReader)? = nil,
         makeLock: (@Sendable (LocalDoorConfiguration) -> any DoorLock)? = nil, lockdownZones: Set<String>? = nil
-    ) {
+    ) throws(ConfigurationError) {
+        let zonesLockedDown: Set<String>
+        if let lockdownZones {
+            zonesLockedDown = lockdownZones
+        } else {
+            zonesLockedDown = try Self.storedLockdown(store)
+        }
         let logger = logger ?? {
             var logger = Logger(label: "cardgated")
             logger.logLevel = configuration.logLevel
@@ -53,7 +60,7 @@ public struct GateServices: Sendable {
         self.authority = LocalAccessAuthority(
             verifier: CredentialVerifier(challenges: challenges, trustStore: trustStore), policies: policies,
             recorder: recorder, clock: clock, logger: logger,
-            lockdownZones: lockdownZones ?? Self.storedLockdown(store, policies: policies, logger: logger))
+            lockdownZones: zonesLockedDown)
         self.tokens = TokenAuthenticator(writer: store.writer, clock: clock)
         self.limiter = FailureLimiter(allowedFailures: configuration.allowedAuthenticationFailures, clock: clock)
         let metrics = GateMetrics()
@@ -106,29 +113,19 @@ public struct GateServices: Sendable {
             throw ConfigurationError("cannot load the access policy: \(error)")
         }
         // A lockdown outlives a restart: the daemon does not start without knowing which zones are locked down.
-        let lockdownZones: Set<String>
-        do {
-            lockdownZones = try store.lockdownZones()
-        } catch {
-            throw ConfigurationError("cannot read the zones locked down: \(error)")
-        }
-        let services = GateServices(store: store, policies: policies, trustStore: trustStore, journalKey: key,
-            configuration: configuration, logger: logger, lockdownZones: lockdownZones)
+        let services = try GateServices(store: store, policies: policies, trustStore: trustStore, journalKey: key,
+            configuration: configuration, logger: logger)
         // Signs checkpoints on time even when idle, and checkpoints the WAL off the commit path, while the daemon runs.
         try JournalMaintenance(journal: services.recorder.journal).start()
         return services
     }
 
-    /// The zones locked down as stored; every zone of the policy when the store cannot say.
-    private static func storedLockdown(_ store: AccessStore, policies: any PolicySource, logger: Logger)
-        -> Set<String>
-    {
+    /// The zones locked down as stored.
+    private static func storedLockdown(_ store: AccessStore) throws(ConfigurationError) -> Set<String> {
         do {
             return try store.lockdownZones()
         } catch {
-            logger.critical("cannot read the zones locked down; locking down every zone",
-                metadata: ["error": "\(error)"])
-            return policies.currentPolicy()?.zoneIds ?? []
+            throw ConfigurationError("cannot read the zones locked down: \(error)")
         }
     }
 

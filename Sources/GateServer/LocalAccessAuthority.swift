@@ -212,7 +212,7 @@ public enum LocalAuthorityError: Error, Sendable, Hashable, CustomStringConverti
 }
 
 /// The `details` object of an access decision event.
-struct AccessEventDetails: Encodable {
+struct AccessEventDetails {
     var direction: String
     var assurance: String?
     var levelId: String?
@@ -220,9 +220,12 @@ struct AccessEventDetails: Encodable {
     var detail: String?
 
     var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        var details = EventDetails()
+        details["direction"] = direction
+        details["assurance"] = assurance
+        details["levelId"] = levelId
+        details["advisory"] = advisory
+        details["detail"] = detail
+        return details.json
     }
 }

@@ -32,3 +32,35 @@ import Testing
         #expect(JSONSyntax.isObject(shallow))
     }
 }
+
+@Suite struct EventDetailsTests {
+    @Test func membersAreSortedAndAbsentOnesLeftOut() {
+        var details = EventDetails()
+        details["direction"] = "in"
+        details["assurance"] = nil
+        details["detail"] = "Cửa chính / lối vào"
+        details.set("attempts", .integer(-3))
+        details.set("locked", .bool(true))
+        #expect(details.json == #"{"attempts":-3,"detail":"Cửa chính / lối vào","direction":"in","locked":true}"#)
+        #expect(EventDetails().json == "{}")
+    }
+
+    /// Every string, with quotes, backslashes, control characters and any Unicode, comes back from a JSON parser as
+    /// it went in, and the text passes the journal's own check.
+    @Test func stringsRoundTrip() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", "a",
+            "ễ", "€", "\u{2028}", "𝄞", " "]
+        for _ in 0..<500 {
+            let text = String((0..<Int.random(in: 0...24, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            })
+            var details = EventDetails()
+            details["value"] = text
+            let json = details.json
+            #expect(JSONSyntax.isObject(json), "\(json)")
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String])
+            #expect(parsed["value"] == text)
+        }
+    }
+}

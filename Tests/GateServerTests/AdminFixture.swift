@@ -16,7 +16,7 @@ extension GateFixture {
         _ = try await store.apply(model, scope: .all, actor: "test", journal: JournalWriter(key: nil))
         let provider = try await PolicySnapshotProvider(store: store, pinVerifier: PINHasher())
         let configuration = GateServerConfiguration(host: "127.0.0.1", port: 0, databasePath: ":memory:")
-        let services = GateServices(store: store, policies: StorePolicySource(provider: provider),
+        let services = try GateServices(store: store, policies: StorePolicySource(provider: provider),
             trustStore: try trustStore ?? TrustStore(authorities: []), journalKey: nil, configuration: configuration,
             clock: { now })
         return GateFixture(services: services, configuration: configuration, tokens: try await makeTokens(services))

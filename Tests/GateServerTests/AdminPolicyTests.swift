@@ -2,6 +2,7 @@ import AccessPolicy
 import Credentials
 import Foundation
 import GateServer
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PIV
@@ -38,6 +39,29 @@ struct AdminPolicyTests {
                 body: #"{"reason": "nghỉ việc"}"#)
             #expect(revoke.status == .ok)
             #expect(try await Self.tap(client, token: gate) == "credential_revoked")
+        }
+    }
+
+    @Test("a change says whether it is in force: in-force with the store's policy, pending with a site-file policy")
+    func policyStateHeader() async throws {
+        let body = #"{"id": "archive", "name": "Phòng Lưu trữ"}"#
+        let storeBacked = try await GateFixture.storeBacked()
+        try await storeBacked.test { client in
+            let created = try await send(client, .post, "/v1/departments", token: storeBacked.tokens["admin"],
+                body: body)
+            #expect(created.status == .created)
+            #expect(created.headers[HTTPField.Name("CardGate-Policy-State")!] == "in-force")
+        }
+        // The policy of this fixture was compiled from site files: the store changes, the policy in force does not.
+        let siteFiles = try await GateFixture.make()
+        try await siteFiles.test { client in
+            let created = try await send(client, .post, "/v1/departments", token: siteFiles.tokens["admin"],
+                body: body)
+            #expect(created.status == .created)
+            #expect(created.headers[HTTPField.Name("CardGate-Policy-State")!] == "pending")
+            let deleted = try await send(client, .delete, "/v1/departments/archive", token: siteFiles.tokens["admin"])
+            #expect(deleted.status == .noContent)
+            #expect(deleted.headers[HTTPField.Name("CardGate-Policy-State")!] == "pending")
         }
     }
 

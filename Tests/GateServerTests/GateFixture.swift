@@ -58,7 +58,7 @@ struct GateFixture {
         let source = StaticPolicySource(policy ? CompiledPolicy(snapshot: try PolicySnapshot(model: model)) : nil)
         let configuration = GateServerConfiguration(host: "127.0.0.1", port: 0, databasePath: ":memory:",
             maximumBodySize: maximumBodySize, localDoors: localDoors)
-        let services = GateServices(store: store, policies: source,
+        let services = try GateServices(store: store, policies: source,
             trustStore: try trustStore ?? TrustStore(authorities: []), journalKey: nil, configuration: configuration,
             clock: { now }, cardReader: cardReader, makeLock: makeLock)
         return GateFixture(services: services, configuration: configuration, tokens: try await makeTokens(services))

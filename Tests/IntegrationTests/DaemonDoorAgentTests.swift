@@ -42,7 +42,7 @@ extension PCSCD {
                 }
             }
             let configuration = GateServerConfiguration(host: "127.0.0.1", port: 0, databasePath: ":memory:")
-            return GateServices(store: store,
+            return try GateServices(store: store,
                 policies: StaticPolicySource(CompiledPolicy(snapshot: try PolicySnapshot(model: site))),
                 trustStore: trustStore, journalKey: nil, configuration: configuration)
         }

@@ -1,0 +1,145 @@
+/// A reader for the small JSON bodies of the tap path: one object whose members are strings or objects of
+/// strings, at most two levels deep.
+///
+/// It is a fast path, not a second JSON parser to trust: it returns nil for anything outside that shape (numbers,
+/// literals, arrays, deeper nesting, a repeated key, an invalid escape or invalid UTF-8), and the caller then
+/// decodes with `JSONDecoder`, which accepts or refuses the body and says why. Where it does return a value, the
+/// value is what `JSONDecoder` reads from the same bytes (a property test holds it to that).
+enum SmallJSONObject {
+    enum Value: Hashable {
+        case string(String)
+        case object([String: Value])
+    }
+
+    /// The object in `bytes`, or nil when the body is not a small object of strings.
+    static func parse(_ bytes: some Collection<UInt8>) -> [String: Value]? {
+        let parsed: [String: Value]?? = bytes.withContiguousStorageIfAvailable { buffer in
+            var reader = Reader(bytes: buffer)
+            reader.skipBlanks()
+            guard let object = reader.object(depth: 1) else { return nil }
+            reader.skipBlanks()
+            return reader.isAtEnd ? object : nil
+        }
+        if let parsed { return parsed }
+        return parse(Array(bytes))
+    }
+
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+
+        var isAtEnd: Bool { position == bytes.count }
+
+        mutating func skipBlanks() {
+            while position < bytes.count {
+                switch bytes[position] {
+                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func take(_ byte: UInt8) -> Bool {
+            guard position < bytes.count, bytes[position] == byte else { return false }
+            position += 1
+            return true
+        }
+
+        /// `{ "key": value, ... }` where a value is a string or, above `depth` 2, an object.
+        mutating func object(depth: Int) -> [String: Value]? {
+            guard take(UInt8(ascii: "{")) else { return nil }
+            var members: [String: Value] = [:]
+            skipBlanks()
+            if take(UInt8(ascii: "}")) { return members }
+            while true {
+                skipBlanks()
+                guard let key = string() else { return nil }
+                skipBlanks()
+                guard take(UInt8(ascii: ":")) else { return nil }
+                skipBlanks()
+                let value: Value
+                if let text = string() {
+                    value = .string(text)
+                } else if depth < 2, let nested = object(depth: depth + 1) {
+                    value = .object(nested)
+                } else {
+                    return nil
+                }
+                guard members.updateValue(value, forKey: key) == nil else { return nil }
+                skipBlanks()
+                if take(UInt8(ascii: "}")) { return members }
+                guard take(UInt8(ascii: ",")) else { return nil }
+            }
+        }
+
+        /// A JSON string: `\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` and `\uXXXX` (surrogate pairs joined) unescaped;
+        /// nil for a control character, a lone surrogate, an unknown escape or invalid UTF-8.
+        mutating func string() -> String? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            var decoded: [UInt8] = []
+            while position < bytes.count {
+                let byte = bytes[position]
+                position += 1
+                switch byte {
+                case UInt8(ascii: "\""):
+                    return String(validating: decoded, as: UTF8.self)
+                case UInt8(ascii: "\\"):
+                    guard position < bytes.count else { return nil }
+                    let escape = bytes[position]
+                    position += 1
+                    switch escape {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(escape)
+                    case UInt8(ascii: "b"): decoded.append(0x08)
+                    case UInt8(ascii: "f"): decoded.append(0x0C)
+                    case UInt8(ascii: "n"): decoded.append(0x0A)
+                    case UInt8(ascii: "r"): decoded.append(0x0D)
+                    case UInt8(ascii: "t"): decoded.append(0x09)
+                    case UInt8(ascii: "u"):
+                        guard let scalar = unicodeEscape() else { return nil }
+                        decoded.append(contentsOf: String(Character(scalar)).utf8)
+                    default: return nil
+                    }
+                case 0..<0x20:
+                    return nil
+                default:
+                    decoded.append(byte)
+                }
+            }
+            return nil
+        }
+
+        /// The scalar of `XXXX` after `\u`, reading a second `\uXXXX` for a surrogate pair.
+        mutating func unicodeEscape() -> Unicode.Scalar? {
+            guard let high = hex4() else { return nil }
+            switch high {
+            case 0xD800..<0xDC00:
+                guard take(UInt8(ascii: "\\")), take(UInt8(ascii: "u")), let low = hex4(),
+                    (0xDC00..<0xE000).contains(low)
+                else { return nil }
+                return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+            case 0xDC00..<0xE000:
+                return nil
+            default:
+                return Unicode.Scalar(high)
+            }
+        }
+
+        mutating func hex4() -> UInt32? {
+            guard position + 4 <= bytes.count else { return nil }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[position]
+                position += 1
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: return nil
+                }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
+        }
+    }
+}
