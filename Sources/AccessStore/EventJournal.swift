@@ -46,6 +46,9 @@ public actor EventJournal {
     public private(set) var commits = 0
     /// Events committed by this journal.
     public private(set) var committedEvents = 0
+    /// Time spent in group-commit transactions (inserts, commit and sync), in seconds: divided by `commits`,
+    /// the mean commit duration.
+    public private(set) var commitSeconds = 0.0
 
     public init(writer: any DatabaseWriter, journalWriter: JournalWriter) {
         self.writer = writer
@@ -88,8 +91,9 @@ public actor EventJournal {
     private func commitWaiting() async {
         while !waiting.isEmpty {
             let target = min(Self.maximumGroupSize, recentWriters)
-            if waiting.count < target {
-                await gather(until: target, atMost: min(lastCommitDuration / 2, Self.maximumGatherWait))
+            let gatherLimit = min(lastCommitDuration / 2, Self.maximumGatherWait)
+            if waiting.count < target, gatherLimit > Duration.zero {
+                await gather(until: target, atMost: gatherLimit)
             }
             let group = Array(waiting.prefix(Self.maximumGroupSize))
             waiting.removeFirst(group.count)
@@ -104,6 +108,8 @@ public actor EventJournal {
                 result = .failure(AccessStoreError(error))
             }
             lastCommitDuration = ContinuousClock.now - start
+            commitSeconds += Double(lastCommitDuration.components.seconds)
+                + Double(lastCommitDuration.components.attoseconds) * 1e-18
             recentWriters = group.count + waiting.count
             switch result {
             case .success(let committed):

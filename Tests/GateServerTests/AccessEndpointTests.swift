@@ -31,6 +31,16 @@ struct AccessEndpointTests {
             #expect(items.first?["id"] as? String == eventId)
             #expect(items.first?["personId"] as? String == "le-van-cuong")
             #expect(items.first?["zoneId"] as? String == "grounds")
+
+            // The grant's commit shows in the journal's metrics: commits counted and their time summed.
+            let metrics = String(decoding: try await send(client, .get, "/metrics").body.readableBytesView,
+                as: UTF8.self)
+            func value(_ name: String) -> Double? {
+                metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+                    .flatMap { Double($0.dropFirst(name.count + 1)) }
+            }
+            #expect((value("cardgate_journal_group_commits_total") ?? 0) >= 1)
+            #expect((value("cardgate_journal_commit_seconds_total") ?? 0) > 0)
         }
     }
 
