@@ -17,6 +17,7 @@ let package = Package(
         .executableTarget(
             name: "journal-bench",
             dependencies: [
+                .product(name: "AccessPolicy", package: root.lastPathComponent),
                 .product(name: "AccessStore", package: root.lastPathComponent),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

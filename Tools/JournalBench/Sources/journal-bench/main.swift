@@ -1,4 +1,5 @@
 // journal-bench: measures the CardGate journal. See Tools/JournalBench/README.md.
+import AccessPolicy
 import AccessStore
 import Foundation
 import GRDB
@@ -65,22 +66,11 @@ enum Shape {
     }
 }
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Bulk loader: events spread evenly over a year, chain computed, a checkpoint every 1000 events.
 func load(path: String, events count: Int) throws {
     let store = try AccessStore.open(at: path)
     let key = JournalKey.generate()
-    var random = SplitMix(state: 42)
+    var random = SplitMix64(seed: 42)
     let step = Shape.days * 86_400_000 / Int64(count)
     let begin = ContinuousClock.now
     // Bulk load: indexes and triggers are dropped during the load and recreated (from their own SQL in
@@ -160,7 +150,7 @@ func append(path: String, writers: Int, events count: Int) async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
         for writer in 0..<writers {
             group.addTask {
-                var random = SplitMix(state: UInt64(writer))
+                var random = SplitMix64(seed: UInt64(writer))
                 for index in 0..<perWriter {
                     _ = try await journal.append(Shape.event(index, random: &random))
                 }
@@ -185,7 +175,7 @@ func batch(path: String, size: Int, commits: Int) throws {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     let store = try AccessStore.open(at: path, options: storeOptions())
     let writer = JournalWriter(key: .generate())
-    var random = SplitMix(state: 3)
+    var random = SplitMix64(seed: 3)
     var inside = Duration.zero
     let begin = ContinuousClock.now
     for _ in 0..<commits {
@@ -222,7 +212,7 @@ func plain(path: String, events count: Int) throws {
                 person_id TEXT, card_id TEXT, decision TEXT, reason TEXT, actor TEXT, details TEXT)
             """)
     }
-    var random = SplitMix(state: 7)
+    var random = SplitMix64(seed: 7)
     let begin = ContinuousClock.now
     for index in 0..<count {
         let event = Shape.event(index, random: &random)
@@ -260,8 +250,8 @@ func verify(path: String) throws {
 
 func query(path: String, samples: Int) throws {
     let store = try AccessStore.open(at: path, options: .init(readOnly: true))
-    var random = SplitMix(state: 99)
-    func measure(_ name: String, _ make: (inout SplitMix) -> JournalQuery) throws {
+    var random = SplitMix64(seed: 99)
+    func measure(_ name: String, _ make: (inout SplitMix64) -> JournalQuery) throws {
         var times: [Double] = []
         var returned = 0
         for _ in 0..<samples {
