@@ -46,8 +46,7 @@ public actor EventJournal {
     public private(set) var commits = 0
     /// Events committed by this journal.
     public private(set) var committedEvents = 0
-    /// Time spent in group-commit transactions (inserts, commit and sync), in seconds: divided by `commits`,
-    /// the mean commit duration.
+    /// Time spent in group-commit transactions (inserts, commit and sync), in seconds, failed ones included.
     public private(set) var commitSeconds = 0.0
 
     public init(writer: any DatabaseWriter, journalWriter: JournalWriter) {

@@ -34,7 +34,7 @@ extension GateRoutes {
                 "Transactions of the journal's group commit (appends per commit = group size).",
                 Double(await services.recorder.journal.commits)),
             .init("cardgate_journal_commit_seconds_total",
-                "Time spent in group commits (inserts, commit, sync): divided by the commits, the mean commit time.",
+                "Time spent in group commits (inserts, commit, sync), failed ones included.",
                 await services.recorder.journal.commitSeconds),
             .init("cardgate_journal_pending_events", "Events waiting for their group commit.",
                 Double(services.recorder.pending)),
@@ -44,6 +44,11 @@ extension GateRoutes {
             .init("cardgate_challenges_outstanding", "Issued challenges neither used nor expired.",
                 Double(services.authority.verifier.challenges.outstandingCount(at: now))),
         ]
+        if let source = services.authority.policies as? StorePolicySource {
+            gauges.append(.init("cardgate_policy_version",
+                "Rebuilds of the store-backed policy since start, plus one (changes through the API or another process).",
+                Double(source.provider.version)))
+        }
         if let lag = try? await services.journalLag() {
             gauges.append(.init("cardgate_journal_unsigned_events",
                 "Journal events after the newest signed checkpoint.", Double(lag.unsignedEvents)))

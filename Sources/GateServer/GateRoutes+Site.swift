@@ -43,13 +43,11 @@ extension GateRoutes {
             throw Self.problem(error)
         }
         admin.recorder.announce(report.event)
-        var inForce = true
-        if !report.isUnchanged {
-            if let expected = try? await services.store.siteModel() {
-                inForce = await admin.waitForPolicy { $0 == expected }
-            } else {
-                inForce = false
-            }
+        // Checked even when the file changed nothing: an earlier apply of the same file may not have come into force
+        // (its rebuild failed or ran late), and a daemon on static site files never follows the store.
+        var inForce = false
+        if let expected = try? await services.store.siteModel() {
+            inForce = await admin.waitForPolicy { $0 == expected }
         }
         func counts(_ values: [SiteCollection: Int]) -> [String: Int] {
             Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })

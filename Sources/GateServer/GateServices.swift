@@ -117,7 +117,31 @@ public struct GateServices: Sendable {
             configuration: configuration, logger: logger)
         // Signs checkpoints on time even when idle, and checkpoints the WAL off the commit path, while the daemon runs.
         try JournalMaintenance(journal: services.recorder.journal).start()
+        if let source = policies as? StorePolicySource {
+            logRebuilds(of: source.provider, to: services.logger)
+        }
         return services
+    }
+
+    /// Logs every rebuild of the store-backed policy for as long as the daemon runs: an operator sees when a change
+    /// (through the API, or by another process such as `cardgate site apply`) came into force, or failed to.
+    private static func logRebuilds(of provider: PolicySnapshotProvider, to logger: Logger) {
+        let updates = provider.updates()
+        Task {
+            for await update in updates {
+                switch update {
+                case .rebuilt(let snapshot, let version):
+                    logger.info("access policy rebuilt from the store", metadata: [
+                        "version": "\(version)", "people": "\(snapshot.model.people.count)",
+                        "doors": "\(snapshot.model.doors.count)",
+                    ])
+                case .failed(let error, let keptVersion):
+                    logger.error("the store's model does not compile; the previous policy stays in force", metadata: [
+                        "error": "\(error)", "version": "\(keptVersion)",
+                    ])
+                }
+            }
+        }
     }
 
     /// The zones locked down as stored.

@@ -57,8 +57,11 @@ enum SmallJSONObject {
                 skipBlanks()
                 guard take(UInt8(ascii: ":")) else { return nil }
                 skipBlanks()
+                // The next byte chooses the kind of value: a string that fails to read must not be tried again
+                // as an object from the middle of its bytes.
                 let value: Value
-                if let text = string() {
+                if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
+                    guard let text = string() else { return nil }
                     value = .string(text)
                 } else if depth < 2, let nested = object(depth: depth + 1) {
                     value = .object(nested)

@@ -1,6 +1,7 @@
 import AccessStore
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @Suite struct ModelSchemaTests {
@@ -99,5 +100,33 @@ import Testing
         var heard = 0
         for await _ in changes { heard += 1 }
         #expect(heard == 2)
+    }
+
+    @Test func anotherConnectionsCommitIsHeardButNotTheStoresOwnWork() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("store.sqlite")
+        let store = try AccessStore.open(at: path)
+        let heard = Mutex(0)
+        let observation = ModelChangeObservation(store: store, foreignPollInterval: .milliseconds(20)) {
+            heard.withLock { $0 += 1 }
+        }
+        defer { observation.cancel() }
+        // The store's own journal appends and the maintenance's WAL checkpoint (on a connection of its own) are
+        // not foreign commits: a daemon under load must not rebuild its policy for them.
+        try Sample.fill(store, count: 30, batch: 3, writer: JournalWriter(key: nil))
+        let maintenance = try JournalMaintenance(journal: EventJournal(store: store, key: nil))
+        let pass = await maintenance.runOnce()
+        #expect(pass.errors.isEmpty)
+        #expect((pass.wal?.checkpointed ?? 0) > 0)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(heard.withLock { $0 } == 0)
+
+        // Another process applying a site: here a second store on the same file, a connection of its own.
+        let other = try AccessStore.open(at: path)
+        try await other.writer.write { db in try ZoneRecord(id: "roof", name: "Roof").insert(db) }
+        for _ in 0..<250 where heard.withLock({ $0 }) == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(heard.withLock { $0 } >= 1)
     }
 }

@@ -42,9 +42,17 @@ struct AccessBodyFastPathTests {
         #"{"credential":{"type":"uid","uid":"04"}} x"#, #"{"credential":{"type":"uid","uid":"04"},}"#,
         #"{"credential":{"type":"uid","uid":{"a":"b"}}}"#, "{\"credential\":{\"type\":\"uid\",\"uid\":\"0\n4\"}}",
         #"[]"#, "", "{", #"{"credential":{"type":"uid","uid":"04"},"direction":"up"}"#,
+        // A broken string followed by an object is not read as that object.
+        #"{"credential":"\x{"type":"uid","uid":"04"}}"#, "{\"credential\":\"\u{01}{\"type\":\"uid\",\"uid\":\"04\"}}",
+        "{\"credential\":\"\t{\"type\":\"uid\",\"uid\":\"04\"}}",
     ])
     func everythingElseGoesToJSONDecoder(text: String) {
         #expect(Self.fast(text) == nil)
+    }
+
+    @Test func invalidUTF8InAStringBeforeAnObjectIsRefused() {
+        let bytes = Array(#"{"credential":""#.utf8) + [0xFF] + Array(#""{"type":"uid","uid":"04"}}"#.utf8)
+        #expect(SmallJSONObject.parse(bytes).flatMap(AccessRequestBody.init) == nil)
     }
 
     /// Random edits of valid bodies: whenever the fast path reads a body, JSONDecoder reads the same one.

@@ -1,4 +1,5 @@
 import AccessPolicy
+import AccessStore
 import Credentials
 import Foundation
 import GateServer
@@ -41,6 +42,38 @@ struct AccessEndpointTests {
             }
             #expect((value("cardgate_journal_group_commits_total") ?? 0) >= 1)
             #expect((value("cardgate_journal_commit_seconds_total") ?? 0) > 0)
+        }
+    }
+
+    @Test("a card revoked by another process (cardgate site apply beside the daemon) is denied within seconds")
+    func revocationByAnotherProcess() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cardgate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("cardgate.sqlite").path
+        let fixture = try await GateFixture.storeBacked(databasePath: path)
+        let gate = try #require(fixture.tokens["gate"])
+        try await fixture.test { client in
+            func tap() async throws -> String? {
+                let response = try await send(client, .post, "/v1/doors/vehicle-gate/access", token: gate,
+                    body: #"{"credential": {"type": "uid", "uid": "04a2b3c4d5e680"}}"#)
+                return json(response)["reason"] as? String
+            }
+            #expect(try await tap() == "granted")
+            // Another connection to the file: the daemon's in-process change observation cannot see it.
+            let other = try AccessStore.open(at: path)
+            try await other.writer.write { db in
+                try db.execute(sql: "UPDATE card SET status = 'revoked' WHERE id = 'card-cuong'")
+            }
+            var reason = try await tap()
+            for _ in 0..<100 where reason == "granted" {
+                try await Task.sleep(for: .milliseconds(100))
+                reason = try await tap()
+            }
+            #expect(reason == "credential_revoked")
+            let metrics = String(decoding: try await send(client, .get, "/metrics").body.readableBytesView,
+                as: UTF8.self)
+            #expect(metrics.contains("\ncardgate_policy_version 2"))
         }
     }
 

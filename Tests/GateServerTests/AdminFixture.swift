@@ -10,9 +10,11 @@ import Testing
 extension GateFixture {
     /// A server whose policy is the store's own model (the example site and people applied to it), rebuilt by a
     /// ``PolicySnapshotProvider`` on every change, as `cardgated` runs it; the same tokens as ``make``.
-    static func storeBacked(trustStore: TrustStore? = nil) async throws -> GateFixture {
+    /// With `databasePath`, the store is that file (so that a second connection can change it, as another process
+    /// would); otherwise it lives in memory.
+    static func storeBacked(trustStore: TrustStore? = nil, databasePath: String? = nil) async throws -> GateFixture {
         let model = try exampleModel()
-        let store = try AccessStore.inMemory()
+        let store = try databasePath.map { try AccessStore.open(at: $0) } ?? AccessStore.inMemory()
         _ = try await store.apply(model, scope: .all, actor: "test", journal: JournalWriter(key: nil))
         let provider = try await PolicySnapshotProvider(store: store, pinVerifier: PINHasher())
         let configuration = GateServerConfiguration(host: "127.0.0.1", port: 0, databasePath: ":memory:")

@@ -62,6 +62,14 @@ struct AdminPolicyTests {
             let deleted = try await send(client, .delete, "/v1/departments/archive", token: siteFiles.tokens["admin"])
             #expect(deleted.status == .noContent)
             #expect(deleted.headers[HTTPField.Name("CardGate-Policy-State")!] == "pending")
+            // A site file applied twice changes nothing the second time, and is still not in force.
+            let site = try String(
+                contentsOf: GateFixture.repositoryRoot.appendingPathComponent("Config/site.example.yaml"), encoding: .utf8)
+            for _ in 0..<2 {
+                let applied = try await send(client, .put, "/v1/site", token: siteFiles.tokens["admin"], body: site)
+                #expect(applied.status == .ok)
+                #expect(applied.headers[HTTPField.Name("CardGate-Policy-State")!] == "pending")
+            }
         }
     }
 
