@@ -106,8 +106,11 @@ public struct JournalVerifier: Sendable {
                 db, sql: "SELECT seq, hash, signed_at_ms, public_key, signature FROM journal_checkpoint"
                     + " WHERE seq >= ? ORDER BY seq", arguments: [anchor ?? 0]
             ).map(JournalVerifier.checkpoint(row:))
+            // Two subqueries, each answered from one end of the rowid tree: with both aggregates in one
+            // SELECT, SQLite scans a whole index instead (0.2 s per million events).
             let bounds = try Row.fetchOne(
-                db, sql: "SELECT min(seq), max(seq) FROM journal_event WHERE seq > ?", arguments: [anchor ?? 0])
+                db, sql: "SELECT (SELECT min(seq) FROM journal_event WHERE seq > ?1),"
+                    + " (SELECT max(seq) FROM journal_event WHERE seq > ?1)", arguments: [anchor ?? 0])
             firstSequence = try bounds?.decode(atIndex: 0)
             lastSequence = try bounds?.decode(atIndex: 1)
             if let anchor {
