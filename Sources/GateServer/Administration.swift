@@ -15,6 +15,7 @@ final class Administration: Sendable {
     let editor: AdminEditor
     let recorder: EventRecorder
     let policies: any PolicySource
+    let store: AccessStore
     /// How long an answer waits for the policy rebuild before it goes out anyway.
     let propagationTimeout: Duration
 
@@ -23,6 +24,7 @@ final class Administration: Sendable {
         editor = AdminEditor(store: services.store, journal: services.recorder.journal.journalWriter)
         recorder = services.recorder
         policies = services.authority.policies
+        store = services.store
         self.propagationTimeout = propagationTimeout
     }
 
@@ -52,6 +54,13 @@ final class Administration: Sendable {
         var response = response
         response.headers[policyStateField] = inForce ? "in-force" : "pending"
         return response
+    }
+
+    /// Whether the policy in force is the store's whole model (waiting for a rebuild as ``waitForPolicy(_:)`` does),
+    /// for answers that changed nothing: an earlier change may still not be in force.
+    func storeModelInForce() async -> Bool {
+        guard let expected = try? await store.siteModel() else { return false }
+        return await waitForPolicy { $0 == expected }
     }
 
     /// Waits until the store-backed policy's model satisfies `isCurrent`, at most ``propagationTimeout``; false

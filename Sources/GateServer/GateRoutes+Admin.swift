@@ -148,7 +148,7 @@ extension GateRoutes {
         }
         let fields = try Self.changedFields(from: current, to: updated)
         guard !fields.isEmpty || entity.normalized != previous.normalized else {
-            return try JSONResponse.make(.ok, current)
+            return Administration.marked(try JSONResponse.make(.ok, current), inForce: await admin.storeModelInForce())
         }
         let (result, inForce) = try await admin.apply(AdminEdit(.update(entity, previous: previous), fields: fields),
             caller: caller)

@@ -45,10 +45,7 @@ extension GateRoutes {
         admin.recorder.announce(report.event)
         // Checked even when the file changed nothing: an earlier apply of the same file may not have come into force
         // (its rebuild failed or ran late), and a daemon on static site files never follows the store.
-        var inForce = false
-        if let expected = try? await services.store.siteModel() {
-            inForce = await admin.waitForPolicy { $0 == expected }
-        }
+        let inForce = await admin.storeModelInForce()
         func counts(_ values: [SiteCollection: Int]) -> [String: Int] {
             Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })
         }

@@ -30,17 +30,19 @@ struct GateRoutes: Sendable {
     }
 
     /// The controller caller and the door of the path's `doorId`, once the caller is a controller bound to it;
-    /// otherwise 401, a journaled 403, or 400 for a malformed door id (checked after the token, so an unauthenticated
-    /// caller learns nothing about ids).
+    /// otherwise 401 or a journaled 403. A malformed door id is a door no controller is bound to: it too is a
+    /// journaled 403, so that every refused request of a gate controller leaves an event.
     func requireController(_ request: Request, _ context: GateRequestContext) async throws
         -> (caller: Caller, doorId: String)
     {
         let caller = try await require([.controller], request, context)
-        let doorId = try Self.pathId("doorId", context)
-        guard caller.controls(doorId) else {
-            throw await forbidden("this controller token is not bound to door '\(doorId)'", caller, request, context)
+        let requested = context.parameters.get("doorId") ?? ""
+        guard caller.controls(requested) else {
+            let shown = requested.count > 128 ? requested.prefix(128) + "…" : Substring(requested)
+            throw await forbidden("this controller token is not bound to door '\(shown)'", caller, request, context)
         }
-        return (caller, doorId)
+        // Bound doors have valid ids; checked anyway, as every path id is.
+        return (caller, try Self.pathId("doorId", context))
     }
 
     private func forbidden(

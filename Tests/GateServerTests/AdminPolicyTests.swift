@@ -51,6 +51,11 @@ struct AdminPolicyTests {
                 body: body)
             #expect(created.status == .created)
             #expect(created.headers[HTTPField.Name("CardGate-Policy-State")!] == "in-force")
+            // A PATCH that changes nothing still says whether the store's model is in force.
+            let unchanged = try await send(client, .patch, "/v1/departments/archive",
+                token: storeBacked.tokens["admin"], body: #"{"name": "Phòng Lưu trữ"}"#)
+            #expect(unchanged.status == .ok)
+            #expect(unchanged.headers[HTTPField.Name("CardGate-Policy-State")!] == "in-force")
         }
         // The policy of this fixture was compiled from site files: the store changes, the policy in force does not.
         let siteFiles = try await GateFixture.make()
@@ -59,6 +64,9 @@ struct AdminPolicyTests {
                 body: body)
             #expect(created.status == .created)
             #expect(created.headers[HTTPField.Name("CardGate-Policy-State")!] == "pending")
+            let unchanged = try await send(client, .patch, "/v1/departments/archive",
+                token: siteFiles.tokens["admin"], body: #"{"name": "Phòng Lưu trữ"}"#)
+            #expect(unchanged.headers[HTTPField.Name("CardGate-Policy-State")!] == "pending")
             let deleted = try await send(client, .delete, "/v1/departments/archive", token: siteFiles.tokens["admin"])
             #expect(deleted.status == .noContent)
             #expect(deleted.headers[HTTPField.Name("CardGate-Policy-State")!] == "pending")

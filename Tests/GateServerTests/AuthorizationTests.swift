@@ -31,7 +31,7 @@ struct AuthorizationTests {
         Case(method: .post, path: "/v1/doors/vehicle-gate/challenges", token: "gate", status: 201),
         // The token is checked before the path: a caller without one learns nothing about ids.
         Case(method: .post, path: "/v1/doors/bad$id/access", body: uid, token: nil, status: 401),
-        Case(method: .post, path: "/v1/doors/bad$id/access", body: uid, token: "gate", status: 400),
+        Case(method: .post, path: "/v1/doors/bad$id/access", body: uid, token: "gate", status: 403),
         Case(method: .get, path: "/v1/departments/bad$id", token: nil, status: 401),
         Case(method: .get, path: "/v1/departments/bad$id", token: "auditor", status: 400),
         Case(method: .post, path: "/v1/cards/bad$id/suspend", token: "security", status: 403),
