@@ -21,10 +21,16 @@ public final class PolicySnapshotProvider: Sendable {
         let (stream, triggers) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         // Observe before the first read, so that no change between the two is missed.
         let errors = ErrorRelay()
+        let changes = ChangeCounter()
         let observation = ModelChangeObservation(
-            store: store, onError: { error in errors.report(error) }, onChange: { triggers.yield() })
+            store: store, onError: { error in errors.report(error) },
+            onChange: {
+                changes.value.add(1, ordering: .sequentiallyConsistent)
+                triggers.yield()
+            })
         let first = try await store.policySnapshot(pinVerifier: pinVerifier)
-        let core = Core(store: store, pinVerifier: pinVerifier, snapshot: first)
+        // Counted as having read no change: one observed before the first read rebuilds once more.
+        let core = Core(store: store, pinVerifier: pinVerifier, snapshot: first, changes: changes)
         errors.attach(core)
         self.core = core
         self.observation = observation
@@ -52,6 +58,16 @@ public final class PolicySnapshotProvider: Sendable {
     /// The current snapshot and its version, read together.
     public var currentWithVersion: (snapshot: PolicySnapshot, version: Int) {
         core.state.withLock { ($0.snapshot, $0.version) }
+    }
+
+    /// How many committed model changes the provider has been told of so far. A change made through this store
+    /// is counted by the time its write returns; one by another process within the poll interval.
+    public var observedChanges: Int { core.changes.value.load(ordering: .sequentiallyConsistent) }
+
+    /// The current snapshot and how many observed changes it was read after: a snapshot whose rebuild began before
+    /// a change was committed may lack it even when it happens to look as the change would make it.
+    public var currentWithChangesRead: (snapshot: PolicySnapshot, changesRead: Int) {
+        core.state.withLock { ($0.snapshot, $0.changesRead) }
     }
 
     /// Updates from now on. A subscriber that falls behind sees only the newest update.
@@ -83,6 +99,8 @@ extension PolicySnapshotProvider {
     struct State {
         var snapshot: PolicySnapshot
         var version = 1
+        /// ``PolicySnapshotProvider/observedChanges`` when the current snapshot's read began.
+        var changesRead = 0
         var lastError: PolicySnapshotError?
         var subscribers: [Int: AsyncStream<PolicySnapshotUpdate>.Continuation] = [:]
         var nextSubscriber = 0
@@ -93,19 +111,23 @@ extension PolicySnapshotProvider {
         let state: Mutex<State>
         let store: AccessStore
         let pinVerifier: any PINVerifier
+        let changes: ChangeCounter
 
-        init(store: AccessStore, pinVerifier: any PINVerifier, snapshot: PolicySnapshot) {
+        init(store: AccessStore, pinVerifier: any PINVerifier, snapshot: PolicySnapshot, changes: ChangeCounter) {
             self.store = store
             self.pinVerifier = pinVerifier
+            self.changes = changes
             self.state = Mutex(State(snapshot: snapshot))
         }
 
         /// Reads and compiles the model; publishes the new snapshot or keeps the old one and reports why.
         func rebuild() async {
+            let changesBefore = changes.value.load(ordering: .sequentiallyConsistent)
             do {
                 let snapshot = try await store.policySnapshot(pinVerifier: pinVerifier)
                 publish { state in
                     state.snapshot = snapshot
+                    state.changesRead = changesBefore
                     state.version += 1
                     state.lastError = nil
                     return .rebuilt(snapshot, version: state.version)
@@ -137,6 +159,11 @@ extension PolicySnapshotProvider {
             }
             for subscriber in subscribers { subscriber.finish() }
         }
+    }
+
+    /// Model changes observed, counted by the observation and read by rebuilds and waiters.
+    final class ChangeCounter: Sendable {
+        let value = Atomic<Int>(0)
     }
 
     /// Passes observation errors to the core once it exists (the observation starts before the first snapshot).

@@ -59,25 +59,37 @@ final class Administration: Sendable {
     /// Whether the policy in force is the store's whole model (waiting for a rebuild as ``waitForPolicy(_:)`` does),
     /// for answers that changed nothing: an earlier change may still not be in force.
     func storeModelInForce() async -> Bool {
+        guard let source = policies as? StorePolicySource else { return false }
+        // Counted before the read, so that a change committed after it cannot make the wait ask for more.
+        let required = source.provider.observedChanges
         guard let expected = try? await store.siteModel() else { return false }
-        return await waitForPolicy { $0 == expected }
+        return await waitForPolicy(changesRead: required) { $0 == expected }
     }
 
     /// Waits until the store-backed policy's model satisfies `isCurrent`, at most ``propagationTimeout``; false
     /// when it did not: the time ran out, a rebuild failed (the previous policy stays in force), or the policy does
     /// not follow the store.
-    func waitForPolicy(_ isCurrent: @escaping @Sendable (SiteModel) -> Bool) async -> Bool {
+    /// - Parameter changesRead: the model changes the policy must have been read after; by default all observed
+    ///   now.
+    func waitForPolicy(changesRead: Int? = nil, _ isCurrent: @escaping @Sendable (SiteModel) -> Bool) async -> Bool {
         guard let source = policies as? StorePolicySource else { return false }
         let provider = source.provider
+        // Only a snapshot read after every change committed so far counts: a rebuild that began before this
+        // change (say A, then this change undoing A) may publish a model that looks current but is not.
+        let required = changesRead ?? provider.observedChanges
+        @Sendable func inForce() -> Bool {
+            let (snapshot, changesRead) = provider.currentWithChangesRead
+            return changesRead >= required && isCurrent(snapshot.model)
+        }
         // Subscribe first, then look: a rebuild finishing in between is then seen either way.
         let updates = provider.updates()
-        if isCurrent(provider.current.model) { return true }
+        if inForce() { return true }
         let timeout = propagationTimeout
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 for await update in updates {
                     switch update {
-                    case .rebuilt(let snapshot, _): if isCurrent(snapshot.model) { return true }
+                    case .rebuilt: if inForce() { return true }
                     case .failed: return false
                     }
                 }

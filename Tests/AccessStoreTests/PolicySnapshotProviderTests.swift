@@ -28,6 +28,26 @@ struct PolicySnapshotProviderTests {
         #expect(provider.lastError == nil)
     }
 
+    @Test func aChangeIsCountedWhenItsWriteReturnsAndTheNextSnapshotSaysItReadIt() async throws {
+        let store = try await ExampleSite.store()
+        let provider = try await PolicySnapshotProvider(store: store)
+        defer { provider.stop() }
+        #expect(provider.observedChanges == 0)
+        #expect(provider.currentWithChangesRead.changesRead == 0)
+        var updates = provider.updates().makeAsyncIterator()
+
+        try await store.writer.write { db in try ZoneRecord(id: "roof", name: "Roof").insert(db) }
+        // Counted by the time the write returns: a waiter that reads the count now asks for this change.
+        #expect(provider.observedChanges == 1)
+        guard case .rebuilt = try #require(await updates.next()) else {
+            Issue.record("expected a rebuilt snapshot")
+            return
+        }
+        let (snapshot, changesRead) = provider.currentWithChangesRead
+        #expect(changesRead == 1)
+        #expect(snapshot.model.zones.contains { $0.id == "roof" })
+    }
+
     @Test func aBrokenModelKeepsThePreviousSnapshotUntilItIsRepaired() async throws {
         let store = try await ExampleSite.store()
         let provider = try await PolicySnapshotProvider(store: store)
