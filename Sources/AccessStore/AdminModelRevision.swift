@@ -25,8 +25,9 @@ final class AdminModelRevision: Sendable {
         let counter = Counter()
         self.counter = counter
         // A failed observation counts as a change, so that no edit trusts a model read across it.
+        // No foreign poll: `mark` reads `data_version` itself.
         observation = ModelChangeObservation(
-            store: store, onError: { _ in counter.value.add(1, ordering: .sequentiallyConsistent) },
+            store: store, foreignPollInterval: nil, onError: { _ in counter.value.add(1, ordering: .sequentiallyConsistent) },
             onChange: { counter.value.add(1, ordering: .sequentiallyConsistent) })
     }
 

@@ -86,6 +86,12 @@ public final class PolicySnapshotProvider: Sendable {
         return stream
     }
 
+    /// Rebuilds once more even though no change was observed, e.g. after a rebuild failed on a passing store error
+    /// (a rebuild is otherwise started only by the next change).
+    public func requestRebuild() {
+        triggers.yield()
+    }
+
     /// Stops following the store; the current snapshot stays readable.
     public func stop() {
         observation.cancel()

@@ -15,7 +15,6 @@ final class Administration: Sendable {
     let editor: AdminEditor
     let recorder: EventRecorder
     let policies: any PolicySource
-    let store: AccessStore
     /// How long an answer waits for the policy rebuild before it goes out anyway.
     let propagationTimeout: Duration
 
@@ -24,7 +23,6 @@ final class Administration: Sendable {
         editor = AdminEditor(store: services.store, journal: services.recorder.journal.journalWriter)
         recorder = services.recorder
         policies = services.authority.policies
-        store = services.store
         self.propagationTimeout = propagationTimeout
     }
 
@@ -56,27 +54,28 @@ final class Administration: Sendable {
         return response
     }
 
-    /// Whether the policy in force is the store's whole model (waiting for a rebuild as ``waitForPolicy(_:)`` does),
-    /// for answers that changed nothing: an earlier change may still not be in force.
+    /// Whether the policy in force was read after every model change observed so far, so is the store's model
+    /// (waiting for a rebuild as ``waitForPolicy(_:)`` does): for answers that may have changed
+    /// nothing, since an earlier change may still not be in force. When the policy lags and no rebuild may be
+    /// coming (the last one failed), one is requested, so that a retried request can bring the change into force.
     func storeModelInForce() async -> Bool {
         guard let source = policies as? StorePolicySource else { return false }
-        // Counted before the read, so that a change committed after it cannot make the wait ask for more.
-        let required = source.provider.observedChanges
-        guard let expected = try? await store.siteModel() else { return false }
-        return await waitForPolicy(changesRead: required) { $0 == expected }
+        let provider = source.provider
+        if provider.currentWithChangesRead.changesRead < provider.observedChanges {
+            provider.requestRebuild()
+        }
+        return await waitForPolicy { _ in true }
     }
 
     /// Waits until the store-backed policy's model satisfies `isCurrent`, at most ``propagationTimeout``; false
     /// when it did not: the time ran out, a rebuild failed (the previous policy stays in force), or the policy does
     /// not follow the store.
-    /// - Parameter changesRead: the model changes the policy must have been read after; by default all observed
-    ///   now.
-    func waitForPolicy(changesRead: Int? = nil, _ isCurrent: @escaping @Sendable (SiteModel) -> Bool) async -> Bool {
+    func waitForPolicy(_ isCurrent: @escaping @Sendable (SiteModel) -> Bool) async -> Bool {
         guard let source = policies as? StorePolicySource else { return false }
         let provider = source.provider
         // Only a snapshot read after every change committed so far counts: a rebuild that began before this
         // change (say A, then this change undoing A) may publish a model that looks current but is not.
-        let required = changesRead ?? provider.observedChanges
+        let required = provider.observedChanges
         @Sendable func inForce() -> Bool {
             let (snapshot, changesRead) = provider.currentWithChangesRead
             return changesRead >= required && isCurrent(snapshot.model)

@@ -11,12 +11,18 @@ import Glibc
 /// that still hold some live allocation.
 enum FreedMemory {
     static func release() {
-        #if canImport(Glibc)
-        // glibc's malloc_trim is not in the Swift Glibc module's headers; looked up by name, absent elsewhere.
-        typealias MallocTrim = @convention(c) (Int) -> Int32
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
-            _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
-        }
-        #endif
+        _ = mallocTrim?(0)
     }
+
+    private typealias MallocTrim = @convention(c) (Int) -> Int32
+
+    /// glibc's `int malloc_trim(size_t)`: not in the Swift Glibc module's headers, so looked up by name once
+    /// (`RTLD_DEFAULT` is a null handle); nil on another C library.
+    private static let mallocTrim: MallocTrim? = {
+        #if canImport(Glibc)
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim").map { unsafeBitCast($0, to: MallocTrim.self) }
+        #else
+        nil
+        #endif
+    }()
 }

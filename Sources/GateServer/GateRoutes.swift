@@ -38,7 +38,8 @@ struct GateRoutes: Sendable {
         let caller = try await require([.controller], request, context)
         let requested = context.parameters.get("doorId") ?? ""
         guard caller.controls(requested) else {
-            let shown = requested.count > 128 ? requested.prefix(128) + "…" : Substring(requested)
+            let shown = requested.utf8.count > 128
+                ? String(decoding: requested.utf8.prefix(128), as: UTF8.self) + "…" : requested
             throw await forbidden("this controller token is not bound to door '\(shown)'", caller, request, context)
         }
         // Bound doors have valid ids; checked anyway, as every path id is.

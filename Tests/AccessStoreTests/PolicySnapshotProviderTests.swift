@@ -48,6 +48,20 @@ struct PolicySnapshotProviderTests {
         #expect(snapshot.model.zones.contains { $0.id == "roof" })
     }
 
+    @Test func aRequestedRebuildRunsWithoutAChange() async throws {
+        let store = try await ExampleSite.store()
+        let provider = try await PolicySnapshotProvider(store: store)
+        defer { provider.stop() }
+        var updates = provider.updates().makeAsyncIterator()
+        provider.requestRebuild()
+        guard case .rebuilt(_, let version) = try #require(await updates.next()) else {
+            Issue.record("expected a rebuilt snapshot")
+            return
+        }
+        #expect(version == 2)
+        #expect(provider.observedChanges == 0)
+    }
+
     @Test func aBrokenModelKeepsThePreviousSnapshotUntilItIsRepaired() async throws {
         let store = try await ExampleSite.store()
         let provider = try await PolicySnapshotProvider(store: store)

@@ -6,56 +6,60 @@ import GRDB
 ///
 /// Another process that writes to the same database file (`cardgate site apply --db` beside a running daemon, or
 /// an administrator's `sqlite3`) is not seen table by table: SQLite only tells a connection that *some* other
-/// connection committed (`PRAGMA data_version`). The observation asks the store's writer connection for it every
-/// `foreignPollInterval` and reports any change as a model change. A rebuild for a foreign journal write costs
-/// time, while a missed foreign model change would leave, say, a revoked card opening doors.
+/// connection committed (`PRAGMA data_version`). With a `foreignPollInterval`, the observation asks the store's
+/// writer connection for it that often and reports any change as a model change. A rebuild for a foreign journal
+/// write costs time, while a missed foreign model change would leave, say, a revoked card opening doors.
 public final class ModelChangeObservation: Sendable {
     private let cancellable: AnyDatabaseCancellable
-    private let foreignPoller: Task<Void, Never>
+    private let foreignPoller: Task<Void, Never>?
 
     /// Starts observing `store`; `onChange` runs on the database writer's queue or the poller's task, so it should
-    /// only schedule work, and `onError` is called if the observation fails (for the poll: once per failure streak).
+    /// only schedule work, and `onError` is called if the observation of this store's commits fails.
+    ///
+    /// A poll that fails (the writer cannot be used, which also fails every journal append and so every tap) is
+    /// not reported: the next poll that succeeds compares with the last value read and catches up.
+    /// - Parameter foreignPollInterval: how often to look for commits of other connections; nil for never.
     public init(
-        store: AccessStore, foreignPollInterval: Duration = .seconds(1),
+        store: AccessStore, foreignPollInterval: Duration? = .seconds(1),
         onError: @escaping @Sendable (AccessStoreError) -> Void = { _ in },
         onChange: @escaping @Sendable () -> Void
     ) {
         let tables = StoreSchema.modelTables.map { Table($0) }
         cancellable = DatabaseRegionObservation(tracking: tables).start(
             in: store.writer, onError: { onError(AccessStoreError($0)) }, onChange: { _ in onChange() })
+        guard let interval = foreignPollInterval else {
+            foreignPoller = nil
+            return
+        }
+        precondition(interval > .zero, "the foreign poll interval must be positive")
         // The first value is read now, before the owner reads the model, so that a foreign commit in between is
         // seen by the first poll.
         let writer = store.writer
-        let baseline = try? writer.writeWithoutTransaction(Self.dataVersion)
+        let baseline = try? writer.unsafeReentrantWrite(Self.dataVersion)
         foreignPoller = Task {
             var seen = baseline
-            var failing = false
-            while !Task.isCancelled {
+            while true {
                 do {
-                    try await Task.sleep(for: foreignPollInterval)
-                } catch {
-                    return
-                }
-                do {
+                    try await Task.sleep(for: interval)
                     let version = try await writer.writeWithoutTransaction(Self.dataVersion)
                     if version != seen { onChange() }
                     seen = version
-                    failing = false
+                } catch is CancellationError {
+                    return
                 } catch {
-                    if !failing { onError(AccessStoreError(error)) }
-                    failing = true
+                    continue
                 }
             }
         }
     }
 
     deinit {
-        foreignPoller.cancel()
+        foreignPoller?.cancel()
     }
 
     public func cancel() {
         cancellable.cancel()
-        foreignPoller.cancel()
+        foreignPoller?.cancel()
     }
 
     /// A number that changes when another connection has committed (asked on the writer, whose own commits do not
