@@ -43,7 +43,6 @@ public struct EventDetails: Sendable, Hashable {
 
     /// Appends `value` as a JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
     public static func appendString(_ value: String, to buffer: inout [UInt8]) {
-        let digits = Array("0123456789abcdef".utf8)
         buffer.append(0x22)
         for byte in value.utf8 {
             switch byte {
@@ -53,10 +52,16 @@ public struct EventDetails: Sendable, Hashable {
             case 0x0D: buffer.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: buffer.append(contentsOf: [0x5C, UInt8(ascii: "t")])
             case 0..<0x20:
-                buffer.append(contentsOf: Array(#"\u00"#.utf8) + [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+                let escape = [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 0xF)]
+                buffer.append(contentsOf: escape)
             default: buffer.append(byte)
             }
         }
         buffer.append(0x22)
+    }
+
+    /// The lowercase hex digit of `nibble` (0...15).
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? 0x30 + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

@@ -137,9 +137,8 @@ public struct GateServices: Sendable {
                         "doors": "\(snapshot.model.doors.count)",
                     ])
                 case .failed(let error, let keptVersion):
-                    logger.error("the store's model does not compile; the previous policy stays in force", metadata: [
-                        "error": "\(error)", "version": "\(keptVersion)",
-                    ])
+                    logger.error("the policy could not be rebuilt from the store; the previous one stays in force",
+                        metadata: ["error": "\(error)", "version": "\(keptVersion)"])
                 }
             }
         }
