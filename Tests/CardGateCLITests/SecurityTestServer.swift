@@ -179,7 +179,8 @@ final class CapturedOutput: Sendable {
 /// Runs `body`, failing instead of hanging when it has not finished after `seconds` (a guard against a lost event,
 /// not a measurement).
 func withDeadline<Value: Sendable>(
-    _ seconds: Int = 60, _ body: @escaping @Sendable () async throws -> Value
+    _ seconds: Int = 60, file: StaticString = #fileID, line: UInt = #line,
+    _ body: @escaping @Sendable () async throws -> Value
 ) async throws -> Value {
     try await withThrowingTaskGroup(of: Value?.self) { group in
         group.addTask { try await body() }
@@ -189,7 +190,7 @@ func withDeadline<Value: Sendable>(
         }
         defer { group.cancelAll() }
         guard let first = try await group.next(), let value = first else {
-            throw TestFailure("nothing after \(seconds) s")
+            throw TestFailure("nothing after \(seconds) s (the wait at \(file):\(line))")
         }
         return value
     }
