@@ -46,16 +46,16 @@ extension SiteModel {
     }
 
     private func checkCredentials(_ check: inout ModelChecker, personIds: Set<String>) {
-        var keys: [CredentialKey: Int] = [:]
+        var keys = Set<CredentialKey>(minimumCapacity: credentials.count)
+        var firsts = FirstPositions(credentials.lazy.map(\.key))
         for (index, credential) in credentials.enumerated() {
             if !personIds.contains(credential.personId) {
                 check.add(.credentials, index, credential.id, "personId", "unknown person \"\(credential.personId)\"")
             }
-            if let first = keys[credential.key] {
+            let key = credential.key
+            if !keys.insert(key).inserted, let first = firsts.position(of: key) {
                 check.add(.credentials, index, credential.id, credential.kind == .piv ? "fingerprint" : "uid",
                     "same card identifier as credentials[\(first)] \"\(credentials[first].id)\"")
-            } else {
-                keys[credential.key] = index
             }
             if credential.validity.isInverted {
                 check.add(.credentials, index, credential.id, "validUntil", "validUntil is not after validFrom")
@@ -139,18 +139,20 @@ private struct ModelChecker {
     }
 
     /// The set of ids, reporting empty ids and every repetition after the first.
+    ///
+    /// One hash per id; where each id first appears is worked out only once there is a repetition.
     mutating func uniqueIds(_ ids: [String], _ collection: SiteCollection) -> Set<String> {
-        var seen: [String: Int] = [:]
+        var seen = Set<String>(minimumCapacity: ids.count)
+        var firsts = FirstPositions(ids)
         for (index, id) in ids.enumerated() {
             if id.isEmpty {
                 add(collection, index, id, "id", "empty id")
-            } else if let first = seen[id] {
-                add(collection, index, id, "id", "duplicate id, first at \(collection.rawValue)[\(first)]")
-            } else {
-                seen[id] = index
+            } else if !seen.insert(id).inserted {
+                add(collection, index, id, "id",
+                    "duplicate id, first at \(collection.rawValue)[\(firsts.position(of: id) ?? index)]")
             }
         }
-        return Set(seen.keys)
+        return seen
     }
 
     /// Reports unknown parents and parent cycles (once per entity on a cycle).
@@ -201,5 +203,27 @@ private struct ModelChecker {
             }
             taken += ranges.map { (position, $0) }
         }
+    }
+}
+
+/// Where each value of a list first appears, worked out on the first question (validation asks only about
+/// repetitions, which a valid model has none of).
+private struct FirstPositions<Values: Collection> where Values.Element: Hashable, Values.Index == Int {
+    private let values: Values
+    private var positions: [Values.Element: Int]?
+
+    init(_ values: Values) {
+        self.values = values
+    }
+
+    mutating func position(of value: Values.Element) -> Int? {
+        if positions == nil {
+            var positions: [Values.Element: Int] = [:]
+            for (position, element) in zip(values.indices, values) where positions[element] == nil {
+                positions[element] = position
+            }
+            self.positions = positions
+        }
+        return positions?[value]
     }
 }

@@ -11,6 +11,8 @@ func fail(_ message: String, status: Int32) -> Never {
     exit(status)
 }
 
+FreedMemory.limitArenas(
+    to: ProcessInfo.processInfo.activeProcessorCount, environment: ProcessInfo.processInfo.environment)
 let commandLine: DaemonCommandLine
 do {
     commandLine = try DaemonCommandLine.parse(Array(CommandLine.arguments.dropFirst()))

@@ -42,6 +42,25 @@ import Testing
         #expect(throws: SiteValidationError.self) { try PolicySnapshot(model: model) }
     }
 
+    @Test func repetitionsNameWhereTheValueFirstAppeared() {
+        var model = Fixture.model
+        let firstDoor = model.doors.count
+        model.doors += ["x", "y", "x", "y", "x"].enumerated().map { position, id in
+            Door(id: id, name: "Door \(position)", fromZoneId: "lobby", toZoneId: Fixture.model.doors[0].toZoneId)
+        }
+        let firstCard = model.credentials.count
+        let person = model.people[0].id
+        model.credentials += [
+            Credential(id: "k1", personId: person, identifier: .uid("0A0B0C0D")),
+            Credential(id: "k2", personId: person, identifier: .uid("0A0B0C0D")),
+        ]
+        let messages = model.validate().map { "\($0.collection.rawValue)[\($0.index)] \($0.message)" }
+        #expect(messages.contains("doors[\(firstDoor + 2)] duplicate id, first at doors[\(firstDoor)]"))
+        #expect(messages.contains("doors[\(firstDoor + 3)] duplicate id, first at doors[\(firstDoor + 1)]"))
+        #expect(messages.contains("doors[\(firstDoor + 4)] duplicate id, first at doors[\(firstDoor)]"))
+        #expect(messages.contains("credentials[\(firstCard + 1)] same card identifier as credentials[\(firstCard)] \"k1\""))
+    }
+
     @Test func sundayNightIntervalWrapsIntoMonday() {
         var model = Fixture.model
         model.schedules = [Schedule(id: "wrap", name: "Wrap", intervals: [

@@ -10,6 +10,8 @@ let usage = """
                closed loop: N connections, each tap = POST challenges, sign, POST access; prints taps/s
            load-bench piv --dir DIR --server HOST:PORT --rate R --duration S [--connections N] [--warmup S]
                open loop: taps scheduled at R per second; latency from the scheduled send time
+           load-bench rebuild --dir DIR [--rounds N]
+               times the phases of a policy rebuild on DIR/cardgate.sqlite (read, validate, compile)
     """
 
 /// The value after `--name`, if any.
@@ -58,6 +60,8 @@ do {
             duration: number("duration", 20), warmup: option("warmup").map { Double($0) ?? 0 } ?? 3)
         let report = try load.run(rate: rate)
         print(report)
+    case "rebuild":
+        print(try await PolicyRebuild(kit: kit, rounds: Int(number("rounds", 5))).run())
     default:
         print(usage)
         exit(2)
