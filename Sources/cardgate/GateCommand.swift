@@ -56,27 +56,32 @@ struct GateRunCommand: AsyncParsableCommand {
                               log: log)
         let agent = DoorAgent(configuration: .init(door: door, reader: reader), reader: PCSCCardReader(),
                               authority: HTTPAccessAuthority(server: url, token: token), lock: lock)
-        log("gate controller for door \(door) on reader \"\(reader)\", daemon \(server); Ctrl-C to stop")
-        try await agent.run { outcome in
-            let decision = outcome.granted ? "GRANT" : "DENY "
-            let who: String
-            switch outcome.credential {
-            case .piv(let guid, let cached):
-                who = "PIV \(guid.uuidString.lowercased())\(cached ? " (cached cert)" : "")"
-            case .uid(let uid): who = "UID \(uid.hexString())"
-            case .notRead: who = "card not read"
-            }
-            var detail = ""
-            if case .failed(let failure) = outcome.result {
-                switch failure {
-                case .card(let why), .authority(let why): detail = " — \(why)"
+        // Ctrl-C, or SIGTERM from systemd stopping the unit, ends the watch and the command returns normally. A tap
+        // in progress ends as its answer allows: a request cut short is a failure, which the lock treats as a denial.
+        try await Interruption.cancelOnSignals {
+            log("gate controller for door \(door) on reader \"\(reader)\", daemon \(server); Ctrl-C to stop")
+            try await agent.run { outcome in
+                let decision = outcome.granted ? "GRANT" : "DENY "
+                let who: String
+                switch outcome.credential {
+                case .piv(let guid, let cached):
+                    who = "PIV \(guid.uuidString.lowercased())\(cached ? " (cached cert)" : "")"
+                case .uid(let uid): who = "UID \(uid.hexString())"
+                case .notRead: who = "card not read"
                 }
+                var detail = ""
+                if case .failed(let failure) = outcome.result {
+                    switch failure {
+                    case .card(let why), .authority(let why): detail = " — \(why)"
+                    }
+                }
+                var person = ""
+                if case .answered(let answer) = outcome.result, let known = answer.person {
+                    person = "  \(known.displayName ?? known.id)"
+                }
+                log("\(decision) \(outcome.reason)  \(who)\(person)  \(LatencySummary.format(outcome.duration))\(detail)")
             }
-            var person = ""
-            if case .answered(let answer) = outcome.result, let known = answer.person {
-                person = "  \(known.displayName ?? known.id)"
-            }
-            log("\(decision) \(outcome.reason)  \(who)\(person)  \(LatencySummary.format(outcome.duration))\(detail)")
         }
+        log("gate controller for door \(door) stopped")
     }
 }

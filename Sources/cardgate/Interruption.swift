@@ -14,8 +14,6 @@ enum Interruption {
     ) async throws -> Value {
         let cancellation = WorkCancellation()
         let sources = [SIGINT, SIGTERM].map { number in
-            // The default action would end the process; the source sees the signal all the same.
-            signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { cancellation.cancel() }
             return source
@@ -25,9 +23,11 @@ enum Interruption {
             signal(SIGINT, SIG_DFL)
             signal(SIGTERM, SIG_DFL)
         }
-        // A source starts watching only once Dispatch has registered it, later and on another thread; until then
-        // an ignored signal is lost. So the work starts only after both registrations, and Ctrl-C at once after a
-        // line appeared cannot go unnoticed.
+        // Dispatch takes a signal over (its own handler, then a signalfd) only once it has registered the source,
+        // later and on another thread. Until then the signal keeps its default action and ends the process, and the
+        // work starts only after both registrations: whatever the work prints (a header, "Ctrl-C to stop") comes
+        // after the point where a signal stops it cleanly. The disposition is not set to "ignore" meanwhile: an
+        // ignored signal is discarded, and Ctrl-C in that moment would be lost.
         for source in sources {
             await withCheckedContinuation { (registered: CheckedContinuation<Void, Never>) in
                 source.setRegistrationHandler { registered.resume() }

@@ -68,6 +68,11 @@ struct SecurityBinaryTests {
             try process.run()
         }
 
+        /// A test that failed before the process ended does not leave it running.
+        deinit {
+            if process.isRunning { process.terminate() }
+        }
+
         /// The exit status, once it has exited.
         func status() async -> Int32 {
             let code = await finished.value
@@ -124,5 +129,18 @@ struct SecurityBinaryTests {
             #expect(run.standardOutput.lines.last?.trimmingCharacters(in: .whitespaces)
                 .hasPrefix("\(event.sequence)  ") == true)
         }
+    }
+
+    @Test("SIGTERM stops gate run with status 0, as systemd stops the unit")
+    func terminateGateController() async throws {
+        let home = try Self.home()
+        let token = try SecurityTestServer.writeFile(home, "controller.token", "x\n", mode: 0o600)
+        let run = try Run(["gate", "run", "--door", "side-door", "--reader", "CardGate test: no such reader",
+            "--server", "http://127.0.0.1:1", "--token-file", token], home: home)
+        _ = try await withDeadline { await run.standardOutput.first { $0.contains("Ctrl-C to stop") } }
+        run.process.terminate()
+        #expect(try await withDeadline { await run.status() } == 0)
+        #expect(run.standardOutput.lines.last?.hasSuffix("gate controller for door side-door stopped") == true)
+        #expect(run.standardError.isEmpty, "\(run.standardError)")
     }
 }

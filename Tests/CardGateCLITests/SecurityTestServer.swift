@@ -177,21 +177,43 @@ final class CapturedOutput: Sendable {
 }
 
 /// Runs `body`, failing instead of hanging when it has not finished after `seconds` (a guard against a lost event,
-/// not a measurement).
+/// not a measurement). The deadline holds even when `body` ignores cancellation (waiting for a process to exit):
+/// `body` is then left running and cancelled, and the test fails at once.
 func withDeadline<Value: Sendable>(
     _ seconds: Int = 60, file: StaticString = #fileID, line: UInt = #line,
     _ body: @escaping @Sendable () async throws -> Value
 ) async throws -> Value {
-    try await withThrowingTaskGroup(of: Value?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
+    let outcome = FirstOutcome<Value>()
+    return try await withCheckedThrowingContinuation { continuation in
+        outcome.wait(continuation)
+        let work = Task {
+            do {
+                outcome.finish(.success(try await body()))
+            } catch {
+                outcome.finish(.failure(error))
+            }
         }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw TestFailure("nothing after \(seconds) s (the wait at \(file):\(line))")
+        Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            // The failure first: a body that answers cancellation with a value must not win the race.
+            outcome.finish(.failure(TestFailure("nothing after \(seconds) s (the wait at \(file):\(line))")))
+            work.cancel()
         }
-        return value
+    }
+}
+
+/// Resumes a continuation with whichever outcome comes first.
+private final class FirstOutcome<Value: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Value, any Error>?>(nil)
+
+    func wait(_ continuation: CheckedContinuation<Value, any Error>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func finish(_ result: Result<Value, any Error>) {
+        continuation.withLock { waiting in
+            waiting?.resume(with: result)
+            waiting = nil
+        }
     }
 }
