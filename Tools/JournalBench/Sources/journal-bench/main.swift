@@ -10,7 +10,8 @@ let usage = """
            journal-bench plain  --db FILE --events N       plain SQLite inserts, one durable transaction each
            journal-bench verify --db FILE [--parallelism P] [--mmap BYTES]   time a full verify
            journal-bench query  --db FILE [--samples N]    p50/p99 of the two security queries
-           journal-bench batch  --db FILE --size N --commits C   where a commit's time goes
+           journal-bench batch  --db FILE --size N --commits C [--without INDEXES] [--no-sync]
+                                                           where a commit's time goes
            journal-bench pin    [--samples N]              cost of one PIN verification
     """
 
@@ -174,6 +175,14 @@ func append(path: String, writers: Int, events count: Int) async throws {
 func batch(path: String, size: Int, commits: Int) throws {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     let store = try AccessStore.open(at: path, options: storeOptions())
+    // --without time,zone: drops these journal indexes first, to see what each costs a commit.
+    for index in (option("without") ?? "").split(separator: ",") {
+        try store.writer.write { db in try db.execute(sql: "DROP INDEX journal_event_\(index)") }
+    }
+    // --no-sync: commits without the WAL sync, to see what the sync costs a commit.
+    if CommandLine.arguments.contains("--no-sync") {
+        try store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+    }
     let writer = JournalWriter(key: .generate())
     var random = SplitMix64(seed: 3)
     var inside = Duration.zero
