@@ -97,7 +97,8 @@ echo "   controller token for main-entrance written to $data/gate.token"
 step "A gate controller at main-entrance on '$reader' asks the daemon for every card"
 "$cardgate" gate run --door main-entrance --reader "$reader" --server "http://$listen" \
     --token-file "$data/gate.token" > >(sed -u 's/^/   [gate] /') &
-pids+=($!)
+gate_pid=$!
+pids+=("$gate_pid")
 sleep 1
 
 present() {
@@ -127,6 +128,11 @@ curl -fs -H "Authorization: Bearer $admin" "http://$listen/v1/events?limit=5" | 
     }
     /"sequence"/ { printf "   #%-3s %-16s %-20s %s\n", field("sequence"), field("type"), field("reason"),
                    field("personId") }'
+
+step "Stopping the gate controller with SIGTERM, as systemd stops its unit"
+kill -TERM "$gate_pid" 2>/dev/null || true
+wait "$gate_pid" 2>/dev/null || true
+sleep 0.2
 
 step "Stopping cardgated with SIGTERM: it finishes what is under way and signs a closing checkpoint"
 kill -TERM "$daemon_pid" 2>/dev/null || true
