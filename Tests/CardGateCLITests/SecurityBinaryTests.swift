@@ -70,12 +70,18 @@ struct SecurityBinaryTests {
 
         /// A test that failed before the process ended does not leave it running.
         deinit {
-            if process.isRunning { process.terminate() }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
 
-        /// The exit status, once it has exited.
+        /// The exit status, once it has exited. Cancelled (a deadline ran out), it kills the process: the case a
+        /// deadline guards is a process that does not stop when asked.
         func status() async -> Int32 {
-            let code = await finished.value
+            let process = process
+            let code = await withTaskCancellationHandler {
+                await finished.value
+            } onCancel: {
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
             // Let the pipes' last bytes arrive.
             try? await Task.sleep(for: .milliseconds(100))
             return code

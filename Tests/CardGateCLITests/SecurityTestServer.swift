@@ -177,43 +177,61 @@ final class CapturedOutput: Sendable {
 }
 
 /// Runs `body`, failing instead of hanging when it has not finished after `seconds` (a guard against a lost event,
-/// not a measurement). The deadline holds even when `body` ignores cancellation (waiting for a process to exit):
-/// `body` is then left running and cancelled, and the test fails at once.
+/// not a measurement). The deadline holds even when `body` ignores cancellation: `body` is then cancelled and left
+/// to end on its own, and the test fails at once. Cancelling the caller cancels `body`.
 func withDeadline<Value: Sendable>(
     _ seconds: Int = 60, file: StaticString = #fileID, line: UInt = #line,
     _ body: @escaping @Sendable () async throws -> Value
 ) async throws -> Value {
     let outcome = FirstOutcome<Value>()
-    return try await withCheckedThrowingContinuation { continuation in
-        outcome.wait(continuation)
-        let work = Task {
-            do {
-                outcome.finish(.success(try await body()))
-            } catch {
-                outcome.finish(.failure(error))
+    let work = Task { try await body() }
+    let timer = Task {
+        try await Task.sleep(for: .seconds(seconds))
+        // The failure first: a body that answers cancellation with a value must not win the race.
+        outcome.finish(.failure(TestFailure("nothing after \(seconds) s (the wait at \(file):\(line))")))
+        work.cancel()
+    }
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+            outcome.wait(continuation)
+            Task {
+                let result = await work.result
+                timer.cancel()
+                outcome.finish(result)
             }
         }
-        Task {
-            try? await Task.sleep(for: .seconds(seconds))
-            // The failure first: a body that answers cancellation with a value must not win the race.
-            outcome.finish(.failure(TestFailure("nothing after \(seconds) s (the wait at \(file):\(line))")))
-            work.cancel()
-        }
+    } onCancel: {
+        outcome.finish(.failure(CancellationError()))
+        work.cancel()
+        timer.cancel()
     }
 }
 
-/// Resumes a continuation with whichever outcome comes first.
+/// Resumes a continuation with whichever outcome comes first, also when that outcome comes before the wait.
 private final class FirstOutcome<Value: Sendable>: Sendable {
-    private let continuation = Mutex<CheckedContinuation<Value, any Error>?>(nil)
+    private struct State {
+        var continuation: CheckedContinuation<Value, any Error>?
+        var result: Result<Value, any Error>?
+    }
+
+    private let state = Mutex(State())
 
     func wait(_ continuation: CheckedContinuation<Value, any Error>) {
-        self.continuation.withLock { $0 = continuation }
+        let early = state.withLock { state -> Result<Value, any Error>? in
+            if let result = state.result { return result }
+            state.continuation = continuation
+            return nil
+        }
+        if let early { continuation.resume(with: early) }
     }
 
     func finish(_ result: Result<Value, any Error>) {
-        continuation.withLock { waiting in
-            waiting?.resume(with: result)
-            waiting = nil
+        let waiting = state.withLock { state -> CheckedContinuation<Value, any Error>? in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.continuation = nil }
+            return state.continuation
         }
+        waiting?.resume(with: result)
     }
 }

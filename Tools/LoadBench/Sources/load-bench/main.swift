@@ -61,7 +61,7 @@ do {
         let report = try load.run(rate: rate)
         print(report)
     case "rebuild":
-        print(try await PolicyRebuild(kit: kit, rounds: Int(number("rounds", 5))).run())
+        print(try await PolicyRebuild(kit: kit, rounds: max(1, Int(number("rounds", 5)))).run())
     default:
         print(usage)
         exit(2)
