@@ -46,8 +46,12 @@ public actor EventJournal {
     public private(set) var commits = 0
     /// Events committed by this journal.
     public private(set) var committedEvents = 0
-    /// Time spent in group-commit transactions (inserts, commit and sync), in seconds, failed ones included.
-    public private(set) var commitSeconds = 0.0
+    /// How long group-commit transactions took (inserts, commit and sync), failed ones included.
+    public private(set) var commitDurations = DurationHistogram(bounds: EventJournal.commitDurationBounds)
+    /// Time spent in group-commit transactions, in seconds, failed ones included.
+    public var commitSeconds: Double { commitDurations.sum }
+    /// Bucket bounds of ``commitDurations``: a sync on a sound disk takes well under a millisecond, a stalled one tens.
+    public static let commitDurationBounds: [Double] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1]
 
     public init(writer: any DatabaseWriter, journalWriter: JournalWriter) {
         self.writer = writer
@@ -107,8 +111,7 @@ public actor EventJournal {
                 result = .failure(AccessStoreError(error))
             }
             lastCommitDuration = ContinuousClock.now - start
-            commitSeconds += Double(lastCommitDuration.components.seconds)
-                + Double(lastCommitDuration.components.attoseconds) * 1e-18
+            commitDurations.record(seconds: lastCommitDuration.secondsValue)
             recentWriters = group.count + waiting.count
             switch result {
             case .success(let committed):

@@ -1,3 +1,4 @@
+import AccessStore
 import Foundation
 import Synchronization
 
@@ -28,9 +29,7 @@ public final class GateMetrics: Sendable {
     private struct State {
         var decisions: [[String]: Int] = [:]
         var localTaps: [[String]: Int] = [:]
-        var buckets = [Int](repeating: 0, count: GateMetrics.bucketBounds.count)
-        var count = 0
-        var sum = 0.0
+        var durations = DurationHistogram(bounds: GateMetrics.bucketBounds)
     }
 
     private let state = Mutex(State())
@@ -41,9 +40,7 @@ public final class GateMetrics: Sendable {
     func recordDecision(outcome: String, reason: String, seconds: Double) {
         state.withLock { state in
             state.decisions[[outcome, reason], default: 0] += 1
-            if let index = Self.bucketBounds.firstIndex(where: { seconds <= $0 }) { state.buckets[index] += 1 }
-            state.count += 1
-            state.sum += seconds
+            state.durations.record(seconds: seconds)
         }
     }
 
@@ -52,8 +49,15 @@ public final class GateMetrics: Sendable {
         state.withLock { $0.localTaps[[door, outcome, reason], default: 0] += 1 }
     }
 
-    /// The Prometheus text exposition of the counters and of `gauges`.
-    func exposition(gauges: [Gauge]) -> String {
+    /// One histogram sample for ``exposition(gauges:histograms:)``.
+    struct Histogram {
+        var name: String
+        var help: String
+        var durations: DurationHistogram
+    }
+
+    /// The Prometheus text exposition of the counters, of `gauges` and of `histograms`.
+    func exposition(gauges: [Gauge], histograms: [Histogram] = []) -> String {
         let snapshot = state.withLock { $0 }
         var lines: [String] = [
             "# HELP cardgate_decisions_total Access decisions over HTTP by outcome and reason.",
@@ -62,18 +66,19 @@ public final class GateMetrics: Sendable {
         for (key, count) in snapshot.decisions.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             lines.append("cardgate_decisions_total\(Self.labels([("decision", key[0]), ("reason", key[1])])) \(count)")
         }
-        lines += [
-            "# HELP cardgate_access_duration_seconds Time to answer an access request, journal commit included.",
-            "# TYPE cardgate_access_duration_seconds histogram",
-        ]
-        var cumulative = 0
-        for (bound, count) in zip(Self.bucketBounds, snapshot.buckets) {
-            cumulative += count
-            lines.append("cardgate_access_duration_seconds_bucket{le=\"\(bound)\"} \(cumulative)")
+        let access = Histogram(name: "cardgate_access_duration_seconds",
+            help: "Time to answer an access request, journal commit included.", durations: snapshot.durations)
+        for histogram in [access] + histograms {
+            lines += ["# HELP \(histogram.name) \(histogram.help)", "# TYPE \(histogram.name) histogram"]
+            var cumulative = 0
+            for (bound, count) in zip(histogram.durations.bounds, histogram.durations.counts) {
+                cumulative += count
+                lines.append("\(histogram.name)_bucket{le=\"\(bound)\"} \(cumulative)")
+            }
+            lines.append("\(histogram.name)_bucket{le=\"+Inf\"} \(histogram.durations.count)")
+            lines.append("\(histogram.name)_sum \(histogram.durations.sum)")
+            lines.append("\(histogram.name)_count \(histogram.durations.count)")
         }
-        lines.append("cardgate_access_duration_seconds_bucket{le=\"+Inf\"} \(snapshot.count)")
-        lines.append("cardgate_access_duration_seconds_sum \(snapshot.sum)")
-        lines.append("cardgate_access_duration_seconds_count \(snapshot.count)")
         if !snapshot.localTaps.isEmpty {
             lines += [
                 "# HELP cardgate_local_taps_total Taps at the daemon's local doors by door, outcome and reason.",

@@ -25,6 +25,7 @@ extension GateRoutes {
     /// The Prometheus exposition: counters, then the gauges read now (journal lag, challenges, local readers).
     func metricsText() async -> String {
         let counts = services.recorder.counts
+        let commitDurations = await services.recorder.journal.commitDurations
         let now = services.clock()
         var gauges: [GateMetrics.Gauge] = [
             .init("cardgate_journal_appends_total", "Events this server appended to the journal.",
@@ -34,8 +35,7 @@ extension GateRoutes {
                 "Transactions of the journal's group commit (appends per commit = group size).",
                 Double(await services.recorder.journal.commits)),
             .init("cardgate_journal_commit_seconds_total",
-                "Time spent in group commits (inserts, commit, sync), failed ones included.",
-                await services.recorder.journal.commitSeconds),
+                "Time spent in group commits (inserts, commit, sync), failed ones included.", commitDurations.sum),
             .init("cardgate_journal_pending_events", "Events waiting for their group commit.",
                 Double(services.recorder.pending)),
             .init("cardgate_event_streams", "Open live event streams.", Double(services.recorder.subscriberCount)),
@@ -66,7 +66,10 @@ extension GateRoutes {
                     ([("door", door.doorId), ("reader", door.reader)], online[door.doorId] == true ? 1 : 0)
                 }))
         }
-        return services.metrics.exposition(gauges: gauges)
+        let commits = GateMetrics.Histogram(name: "cardgate_journal_commit_duration_seconds",
+            help: "How long each group commit of the journal took (inserts, commit, sync), failed ones included.",
+            durations: commitDurations)
+        return services.metrics.exposition(gauges: gauges, histograms: [commits])
     }
 }
 

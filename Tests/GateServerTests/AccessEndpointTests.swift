@@ -42,6 +42,17 @@ struct AccessEndpointTests {
             }
             #expect((value("cardgate_journal_group_commits_total") ?? 0) >= 1)
             #expect((value("cardgate_journal_commit_seconds_total") ?? 0) > 0)
+            // And in the commit histogram: every commit in the +Inf bucket, the buckets cumulative.
+            let commits = value("cardgate_journal_commit_duration_seconds_count") ?? 0
+            #expect(commits >= 1 && commits == value("cardgate_journal_group_commits_total"))
+            #expect(value(#"cardgate_journal_commit_duration_seconds_bucket{le="+Inf"}"#) == commits)
+            let buckets = metrics.split(separator: "\n").filter {
+                $0.hasPrefix("cardgate_journal_commit_duration_seconds_bucket")
+            }.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            #expect(buckets.count == EventJournal.commitDurationBounds.count + 1)
+            #expect(buckets == buckets.sorted())
+            #expect((value("cardgate_journal_commit_duration_seconds_sum") ?? 0)
+                == value("cardgate_journal_commit_seconds_total"))
         }
     }
 
