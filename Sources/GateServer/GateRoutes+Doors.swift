@@ -59,10 +59,8 @@ extension GateRoutes {
             throw Self.problem(problem, outcome)
         }
         let outcome = await services.authority.decide(tap)
-        let seconds = started.duration(to: .now)
         services.metrics.recordDecision(outcome: outcome.decision.outcome.rawValue,
-            reason: outcome.decision.reason.rawValue,
-            seconds: Double(seconds.components.seconds) + Double(seconds.components.attoseconds) * 1e-18)
+            reason: outcome.decision.reason.rawValue, seconds: started.duration(to: .now).secondsValue)
         if outcome.journalFailure != nil {
             // LocalAccessAuthority has logged the failure with the door and the reason.
             throw Self.problem(.unavailable("the journal could not record the decision, so the door stays closed",

@@ -1,3 +1,4 @@
+import AccessStore
 import DoorAgent
 import Foundation
 import Logging
@@ -148,8 +149,7 @@ public final class LocalDoors: Sendable {
     }
 
     private func report(_ outcome: TapOutcome) {
-        let seconds = Double(outcome.duration.components.seconds)
-            + Double(outcome.duration.components.attoseconds) * 1e-18
+        let seconds = outcome.duration.secondsValue
         metrics.recordLocalTap(door: outcome.door, outcome: outcome.granted ? "grant" : "deny",
             reason: outcome.reason)
         logger.info("local tap", metadata: [
