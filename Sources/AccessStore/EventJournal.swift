@@ -48,8 +48,6 @@ public actor EventJournal {
     public private(set) var committedEvents = 0
     /// How long group-commit transactions took (inserts, commit and sync), failed ones included.
     public private(set) var commitDurations = DurationHistogram(bounds: EventJournal.commitDurationBounds)
-    /// Time spent in group-commit transactions, in seconds, failed ones included.
-    public var commitSeconds: Double { commitDurations.sum }
     /// Bucket bounds of ``commitDurations``: a sync on a sound disk takes well under a millisecond, a stalled one tens.
     public static let commitDurationBounds: [Double] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1]
 

@@ -14,10 +14,7 @@ struct PolicyRebuild {
         var validations: [Double] = []
         var compilations: [Double] = []
         var people = 0
-        func seconds(since start: ContinuousClock.Instant) -> Double {
-            let elapsed = ContinuousClock.now - start
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        }
+        func seconds(since start: ContinuousClock.Instant) -> Double { (ContinuousClock.now - start).secondsValue }
         for _ in 0..<rounds {
             var start = ContinuousClock.now
             let model = try await store.siteModel()
