@@ -74,6 +74,17 @@ public actor DoorAgent {
 
     private func readAndAsk(_ channel: any CardChannel, retryingWithoutCache: Bool) async -> TapOutcome {
         let door = configuration.door
+        let client = PIVClient(channel: channel)
+        let identity: PKICAKIdentity
+        do {
+            identity = try await client.identifyForPKICAK(cache: certificates)
+        } catch let error as PIVError where Self.isNotPIV(error) {
+            return await askWithUID(channel)
+        } catch {
+            return TapOutcome(door: door, credential: .notRead, result: .failed(.card("\(error)")))
+        }
+        // The challenge is asked for only now, with the certificate in hand: its lifetime covers one card
+        // exchange and the access request, not the certificate read.
         let challenge: IssuedChallenge
         do {
             challenge = try await authority.challenge(door: door)
@@ -86,9 +97,7 @@ public actor DoorAgent {
         }
         let reading: PKICAKReading
         do {
-            reading = try await PIVClient(channel: channel).readPKICAK(challenge: challengeBytes, cache: certificates)
-        } catch let error as PIVError where Self.isNotPIV(error) {
-            return await askWithUID(channel)
+            reading = try await client.signPKICAK(for: identity, challenge: challengeBytes, cache: certificates)
         } catch {
             return TapOutcome(door: door, credential: .notRead, result: .failed(.card("\(error)")))
         }

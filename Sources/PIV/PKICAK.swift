@@ -136,6 +136,15 @@ public final class PIVCertificateCache: Sendable {
     public var count: Int { state.withLock { $0.entries.count } }
 }
 
+/// What a door knows of a card before it asks for a challenge: who the card claims to be and which key will sign.
+public struct PKICAKIdentity: Sendable {
+    public var chuid: CHUID
+    public var certificate: PIVCertificateObject
+    public var algorithm: PIVAlgorithm
+    /// Whether the certificate came from the cache rather than from the card.
+    public var certificateFromCache: Bool
+}
+
 /// What a door learns from one PKI-CAK exchange with a card.
 public struct PKICAKReading: Sendable {
     public var chuid: CHUID
@@ -152,6 +161,13 @@ extension PIVClient {
     /// certificate from `cache` or GET DATA, GENERAL AUTHENTICATE with key 9E over `challenge`.
     /// Verifying the signature and the certificate is the authority's job (`PKICAK.verify`).
     public func readPKICAK(challenge: [UInt8], cache: PIVCertificateCache? = nil) async throws -> PKICAKReading {
+        try await signPKICAK(for: try await identifyForPKICAK(cache: cache), challenge: challenge, cache: cache)
+    }
+
+    /// The first half of PKI-CAK, before there is a challenge: SELECT, GET DATA CHUID, and the Card
+    /// Authentication certificate from `cache` or the card. A door asks for its challenge only after this, so
+    /// that a slow certificate read does not use up the challenge's lifetime.
+    public func identifyForPKICAK(cache: PIVCertificateCache? = nil) async throws -> PKICAKIdentity {
         _ = try await select()
         let chuid = try await readCHUID()
         let cached = cache?.certificate(for: chuid.guid)
@@ -164,9 +180,18 @@ extension PIVClient {
         guard let algorithm = PKICAK.algorithm(of: certificate.certificate.publicKey) else {
             throw PIVError.invalidObject(.cardAuthenticationCertificate, "key type not usable for PKI-CAK")
         }
-        let signature = try await PKICAK.sign(challenge: challenge, with: self, algorithm: algorithm)
-        if cached == nil { cache?.store(certificate, for: chuid.guid) }
-        return PKICAKReading(chuid: chuid, certificate: certificate, algorithm: algorithm, signature: signature,
-                             certificateFromCache: cached != nil)
+        return PKICAKIdentity(chuid: chuid, certificate: certificate, algorithm: algorithm,
+                              certificateFromCache: cached != nil)
+    }
+
+    /// The second half of PKI-CAK: the card signs `challenge` with key 9E (GENERAL AUTHENTICATE). A certificate
+    /// read from the card goes into `cache` once the card has answered.
+    public func signPKICAK(for identity: PKICAKIdentity, challenge: [UInt8], cache: PIVCertificateCache? = nil)
+        async throws -> PKICAKReading
+    {
+        let signature = try await PKICAK.sign(challenge: challenge, with: self, algorithm: identity.algorithm)
+        if !identity.certificateFromCache { cache?.store(identity.certificate, for: identity.chuid.guid) }
+        return PKICAKReading(chuid: identity.chuid, certificate: identity.certificate, algorithm: identity.algorithm,
+                             signature: signature, certificateFromCache: identity.certificateFromCache)
     }
 }

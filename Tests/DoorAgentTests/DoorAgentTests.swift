@@ -19,12 +19,16 @@ final class TestAuthority: AccessAuthority {
     let enrolledGUIDs: Set<UUID>
     let enrolledUIDs: Set<[UInt8]>
     let failing: Bool
+    /// Called as each challenge is issued.
+    let onChallenge: @Sendable () -> Void
     private let state = Mutex(State())
 
-    init(guids: Set<UUID> = [], uids: Set<[UInt8]> = [], failing: Bool = false) {
+    init(guids: Set<UUID> = [], uids: Set<[UInt8]> = [], failing: Bool = false,
+         onChallenge: @escaping @Sendable () -> Void = {}) {
         enrolledGUIDs = guids
         enrolledUIDs = uids
         self.failing = failing
+        self.onChallenge = onChallenge
     }
 
     var requests: [TapRequest] { state.withLock { $0.requests } }
@@ -33,6 +37,7 @@ final class TestAuthority: AccessAuthority {
 
     func challenge(door: String) async throws -> IssuedChallenge {
         if failing { throw Unreachable() }
+        onChallenge()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
         let challenge = IssuedChallenge(challenge: WireBase64.encode(bytes, alphabet: .url), expiresAt: Date() + 10)
         state.withLock { _ = $0.outstanding.insert(challenge.challenge) }
@@ -40,6 +45,7 @@ final class TestAuthority: AccessAuthority {
     }
 
     func requestAccess(door: String, _ request: TapRequest) async throws -> AccessAnswer {
+        if failing { throw Unreachable() }
         state.withLock { $0.requests.append(request) }
         switch request.credential {
         case .uid(let uid):
@@ -141,6 +147,40 @@ struct DoorAgentTests {
         #expect(lock.actions.last == .denied(reason: "signature_invalid"))
     }
 
+    /// A card that notes the instruction byte of every command it answers.
+    final class RecordingCard: SimulatedCard {
+        let card: any SimulatedCard
+        private let instructions = Mutex<[UInt8]>([])
+        init(_ card: any SimulatedCard) { self.card = card }
+        var atr: [UInt8] { card.atr }
+        var answered: [UInt8] { instructions.withLock { $0 } }
+        func reset() { card.reset() }
+        func respond(to command: [UInt8]) -> [UInt8] {
+            if command.count > 1 { instructions.withLock { $0.append(command[1]) } }
+            return card.respond(to: command)
+        }
+    }
+
+    @Test("the challenge is asked for after the certificate is read, just before the card signs")
+    func challengeAfterCertificate() async throws {
+        let (card, issued) = try await Self.issuedCard()
+        let recording = RecordingCard(card)
+        let atChallenge = Mutex<[[UInt8]]>([])
+        let authority = TestAuthority(guids: [issued.guid]) {
+            atChallenge.withLock { $0.append(recording.answered) }
+        }
+        let reader = SimulatedReader(readers: [Self.readerName])
+        let agent = Self.agent(reader, authority, SimulatedDoorLock())
+        reader.insert(recording, into: Self.readerName)
+        #expect(await agent.handleCardPresented().granted)
+        let seen = try #require(atChallenge.withLock { $0 }.first)
+        let getData: UInt8 = 0xCB, generalAuthenticate: UInt8 = 0x87
+        // SELECT, GET DATA CHUID and GET DATA of the certificate (with any GET RESPONSE) came first.
+        #expect(seen.filter { $0 == getData }.count == 2)
+        #expect(!seen.contains(generalAuthenticate))
+        #expect(recording.answered.last == generalAuthenticate)
+    }
+
     @Test("a UID-only card is read with FF CA and asked about")
     func uidCard() async throws {
         let uid: [UInt8] = [0x04, 0xA2, 0xB3, 0xC4, 0xD5, 0xE6, 0x80]
@@ -154,12 +194,13 @@ struct DoorAgentTests {
         #expect(lock.actions == [.unlocked(seconds: 4)])
     }
 
-    @Test("an unreachable authority keeps the door locked")
-    func authorityDown() async throws {
+    @Test("an unreachable authority keeps the door locked", arguments: [false, true])
+    func authorityDown(piv: Bool) async throws {
         let reader = SimulatedReader(readers: [Self.readerName])
         let lock = SimulatedDoorLock()
         let agent = Self.agent(reader, TestAuthority(failing: true), lock)
-        reader.insert(SimulatedUIDCard(uid: [1, 2, 3, 4]), into: Self.readerName)
+        let card: any SimulatedCard = piv ? try await Self.issuedCard().0 : SimulatedUIDCard(uid: [1, 2, 3, 4])
+        reader.insert(card, into: Self.readerName)
         let outcome = await agent.handleCardPresented()
         #expect(!outcome.granted)
         #expect(outcome.reason == "authority_unavailable")

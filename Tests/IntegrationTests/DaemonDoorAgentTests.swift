@@ -41,7 +41,11 @@ extension PCSCD {
                         .insert(db)
                 }
             }
-            let configuration = GateServerConfiguration(host: "127.0.0.1", port: 0, databasePath: ":memory:")
+            // Challenges live as long as the tap may take here: the whole test suite runs in parallel on a small
+            // machine, where one card exchange through pcscd has been seen to take over 20 s. A door in service
+            // keeps the 10 s default.
+            let configuration = GateServerConfiguration(host: "127.0.0.1", port: 0, databasePath: ":memory:",
+                                                        challengeTimeToLive: 120)
             return try GateServices(store: store,
                 policies: StaticPolicySource(CompiledPolicy(snapshot: try PolicySnapshot(model: site))),
                 trustStore: trustStore, journalKey: nil, configuration: configuration)
