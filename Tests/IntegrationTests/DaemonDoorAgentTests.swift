@@ -51,16 +51,6 @@ extension PCSCD {
                 trustStore: trustStore, journalKey: nil, configuration: configuration)
         }
 
-        static func waitForCard(present: Bool) async throws {
-            for _ in 0..<200 {
-                let state = try await PCSCCardReader().readers().first { $0.name == readerName }
-                guard let state else { throw PIVTestFailure("pcscd has no reader \"\(readerName)\"") }
-                if state.cardPresent == present { return }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            throw PIVTestFailure("the card did not \(present ? "appear in" : "leave") \(readerName)")
-        }
-
         @Test("a PIV card at a virtual reader is granted by a running daemon over HTTP and the lock opens")
         func grantOverHTTP() async throws {
             try await PCSCTestSupport.requirePCSCD()
@@ -89,7 +79,7 @@ extension PCSCD {
                     authority: HTTPAccessAuthority(server: URL(string: "http://127.0.0.1:\(port)")!, token: token,
                         timeout: 60),
                     lock: lock)
-                try await Self.waitForCard(present: false)
+                try await PCSCTestSupport.waitForCard(present: false, in: Self.readerName)
                 let (taps, tapped) = AsyncStream<TapOutcome>.makeStream()
                 let running = Task { try await agent.run { tapped.yield($0) } }
                 defer { running.cancel() }

@@ -16,15 +16,13 @@ extension PCSCD {
         @Test("pcscd: lists the four virtual readers with their card state")
         func listing() async throws {
             try await PCSCTestSupport.requirePCSCD()
+            // The card of an earlier test at this reader may still be listed until pcscd's next poll.
+            try await PCSCTestSupport.waitForCard(present: false, in: Self.readerC)
             let bridge = PCSCTestSupport.bridge(SimulatedUIDCard(uid: Self.uid), reader: Self.readerC)
             try bridge.insert()
             defer { bridge.remove() }
-            var door = try #require(try await PCSCCardReader().readers().first { $0.name == Self.readerC })
-            for _ in 0..<100 where !door.cardPresent {
-                // pcscd polls vpcd for card presence about every 400 ms.
-                try await Task.sleep(for: .milliseconds(50))
-                door = try #require(try await PCSCCardReader().readers().first { $0.name == Self.readerC })
-            }
+            try await PCSCTestSupport.waitForCard(present: true, in: Self.readerC)
+            let door = try #require(try await PCSCCardReader().readers().first { $0.name == Self.readerC })
             #expect(door.cardPresent)
             #expect(door.atr == SimulatedUIDCard.mifareClassicATR)
         }

@@ -20,6 +20,20 @@ enum PCSCTestSupport {
         }
     }
 
+    /// Waits until pcscd reports a card present in (or absent from) `readerName`; pcscd polls vpcd for card
+    /// presence about every 400 ms, so a card removed by the previous test can still be listed for a moment.
+    /// Gives up after 30 s, a liveness bound for a loaded machine.
+    static func waitForCard(present: Bool, in readerName: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let state = try await PCSCCardReader().readers().first { $0.name == readerName }
+            guard let state else { throw PIVTestFailure("pcscd has no reader \"\(readerName)\"; run `make pcscd`") }
+            if state.cardPresent == present { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw PIVTestFailure("the card did not \(present ? "appear in" : "leave") \(readerName)")
+    }
+
     static func bridge(_ card: any SimulatedCard, reader: String) -> VPCDBridge {
         VPCDBridge(card: card, port: VirtualReaders.port(forReader: reader) ?? 0)
     }
@@ -66,7 +80,7 @@ actor EventWatcher {
 
     /// Waits (polling the buffer) for the next event after the ones already consumed that matches, up to
     /// `limit`; returns it and when it arrived, or nil. `limit` is a liveness bound, not a performance goal.
-    func next(matching predicate: @Sendable (ReaderEvent) -> Bool, limit: Duration = .seconds(10))
+    func next(matching predicate: @Sendable (ReaderEvent) -> Bool, limit: Duration = .seconds(30))
         async -> (event: ReaderEvent, at: ContinuousClock.Instant)?
     {
         let deadline = ContinuousClock.now + limit

@@ -22,11 +22,11 @@ extension PCSCD {
             _ card: any SimulatedCard, _ body: (any CardChannel) async throws -> Result
         ) async throws -> Result {
             let reader = PCSCCardReader()
-            try await waitForCard(present: false, reader)
+            try await PCSCTestSupport.waitForCard(present: false, in: readerName)
             let bridge = VPCDBridge(card: card, port: port)
             try bridge.insert()
             defer { bridge.remove() }
-            try await waitForCard(present: true, reader)
+            try await PCSCTestSupport.waitForCard(present: true, in: readerName)
             let channel = try await reader.connect(reader: readerName)
             do {
                 let result = try await body(channel)
@@ -40,24 +40,11 @@ extension PCSCD {
 
         /// Inserts `card` and leaves it in the reader (the caller removes it), once pcscd has seen it.
         static func serve(_ card: any SimulatedCard) async throws -> VPCDBridge {
-            let reader = PCSCCardReader()
-            try await waitForCard(present: false, reader)
+            try await PCSCTestSupport.waitForCard(present: false, in: readerName)
             let bridge = VPCDBridge(card: card, port: port)
             try bridge.insert()
-            try await waitForCard(present: true, reader)
+            try await PCSCTestSupport.waitForCard(present: true, in: readerName)
             return bridge
-        }
-
-        static func waitForCard(present: Bool, _ reader: PCSCCardReader) async throws {
-            for _ in 0..<100 {
-                let states = try await reader.readers()
-                guard let state = states.first(where: { $0.name == readerName }) else {
-                    throw PIVTestFailure("pcscd has no reader \"\(readerName)\"; run `make pcscd`")
-                }
-                if state.cardPresent == present { return }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            throw PIVTestFailure("the card did not \(present ? "appear in" : "leave") \(readerName)")
         }
 
         /// Runs a tool and returns its standard output; a non-zero exit is a failure.
