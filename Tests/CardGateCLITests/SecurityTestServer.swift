@@ -177,10 +177,10 @@ final class CapturedOutput: Sendable {
 }
 
 /// Runs `body`, failing instead of hanging when it has not finished after `seconds` (a guard against a lost event,
-/// not a measurement). The deadline holds even when `body` ignores cancellation: `body` is then cancelled and left
+/// not a measurement: with the whole suite running in parallel on two cores, one step has waited over 60 s). The deadline holds even when `body` ignores cancellation: `body` is then cancelled and left
 /// to end on its own, and the test fails at once. Cancelling the caller cancels `body`.
 func withDeadline<Value: Sendable>(
-    _ seconds: Int = 60, file: StaticString = #fileID, line: UInt = #line,
+    _ seconds: Int = 120, file: StaticString = #fileID, line: UInt = #line,
     _ body: @escaping @Sendable () async throws -> Value
 ) async throws -> Value {
     let outcome = FirstOutcome<Value>()
