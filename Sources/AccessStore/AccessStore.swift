@@ -1,4 +1,11 @@
+import Foundation
 import GRDB
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// CardGate's SQLite store: the policy model, tokens and the event journal in one database file.
 ///
@@ -21,12 +28,16 @@ public final class AccessStore: Sendable {
         /// pages with `read`; 0 turns it off. Worth it for long scans (verification); SQLite caps it (2 GB for
         /// Debian's build).
         public var memoryMapBytes: Int
+        /// Refuse a file that is not already a CardGate store (missing, empty, another application's database)
+        /// instead of creating one there: for commands that change an existing store.
+        public var existingStoreOnly: Bool
 
         public init(
             readOnly: Bool = false, maxPageCount: Int? = nil, walAutocheckpointPages: Int = 10_000,
-            pageSize: Int = 4096, memoryMapBytes: Int = 0
+            pageSize: Int = 4096, memoryMapBytes: Int = 0, existingStoreOnly: Bool = false
         ) {
             self.readOnly = readOnly
+            self.existingStoreOnly = existingStoreOnly
             self.maxPageCount = maxPageCount
             self.walAutocheckpointPages = walAutocheckpointPages
             self.pageSize = pageSize
@@ -66,6 +77,9 @@ public final class AccessStore: Sendable {
             }
         }
         do {
+            if options.existingStoreOnly {
+                try requireExistingFile(at: path)
+            }
             let writer: any DatabaseWriter
             if options.readOnly {
                 // A pool even when read-only, so that verification can scan ranges in parallel.
@@ -80,6 +94,9 @@ public final class AccessStore: Sendable {
                 // `prepareDatabase` ran: NORMAL syncs the WAL only at checkpoints, so a commit could be lost
                 // on power failure. Set FULL again on the writer, where every commit then syncs the WAL.
                 try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+                if options.existingStoreOnly, try !writer.read({ db in try db.tableExists("journal_event") }) {
+                    throw AccessStoreError(.notACardGateStore, "not a CardGate store; create one with cardgate init")
+                }
                 try StoreSchema.migrator.migrate(writer)
             }
             return AccessStore(writer: writer)
@@ -87,6 +104,17 @@ public final class AccessStore: Sendable {
             var mapped = AccessStoreError(error)
             mapped.message = "\(path): \(mapped.message)"
             throw mapped
+        }
+    }
+
+    /// Refuses a missing or empty file before SQLite would make a new database of it.
+    private static func requireExistingFile(at path: String) throws(AccessStoreError) {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw AccessStoreError(.cannotOpen, "the file does not exist; create a store with cardgate init")
+        }
+        guard status.st_size > 0 else {
+            throw AccessStoreError(.notACardGateStore, "the file is empty, not a CardGate store")
         }
     }
 

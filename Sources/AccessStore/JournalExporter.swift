@@ -29,6 +29,19 @@ public struct JournalExporter: Sendable {
     static let csvHeader =
         "sequence,time,type,door_id,zone_id,person_id,card_id,decision,reason,actor,details,previous_hash,hash\r\n"
 
+    /// Exports from `store` in one read transaction of its own: the store's failures are thrown as
+    /// `AccessStoreError`, the sink's as they are.
+    public func export(
+        from store: AccessStore, to sink: (UnsafeRawBufferPointer) throws -> Void,
+        progress: ((Int64, Int64) -> Void)? = nil
+    ) throws -> Int64 {
+        do {
+            return try store.writer.read { db in try export(in: db, to: sink, progress: progress) }
+        } catch let error as DatabaseError {
+            throw AccessStoreError(error)
+        }
+    }
+
     /// Exports inside a read transaction the caller owns and returns the number of events written.
     ///
     /// - Parameters:

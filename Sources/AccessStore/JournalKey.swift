@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRDB
 
 #if canImport(Glibc)
 import Glibc
@@ -109,5 +110,35 @@ public struct JournalKey: Sendable {
             at: path, contents: Array(text.utf8), what: "journal key file", existsCode: .keyExists,
             failureCode: .keyUnreadable)
         return key
+    }
+}
+
+extension JournalKey {
+    /// The key a process appending to `store`'s journal signs checkpoints with.
+    ///
+    /// The file at `path` is loaded when `required` (the key was named explicitly) or when it exists. Without it,
+    /// a journal whose checkpoints were ever signed is refused: new events would stay unsigned, and `verify`
+    /// reports unsigned events beyond the checkpoint policy as damage. A journal never signed gets `nil`.
+    /// - Throws: `keyMissing` for a signed journal without its key, and the errors of ``load(from:)``.
+    public static func forAppending(to store: AccessStore, at path: String, required: Bool)
+        throws(AccessStoreError) -> JournalKey?
+    {
+        if required || FileManager.default.fileExists(atPath: path) {
+            return try load(from: path)
+        }
+        let signed: Bool
+        do {
+            signed = try store.writer.read { db in
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM journal_key)") ?? false
+            }
+        } catch {
+            throw AccessStoreError(error)
+        }
+        guard !signed else {
+            throw AccessStoreError(
+                .keyMissing, "journal key file \(path) does not exist, but this journal's checkpoints are signed: "
+                    + "restore the key file (or name it) so that new events are signed too")
+        }
+        return nil
     }
 }

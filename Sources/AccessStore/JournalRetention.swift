@@ -32,8 +32,10 @@ public struct JournalRetention: Sendable {
     /// Prunes events older than `days` days before now.
     public func prune(olderThanDays days: Int, in db: Database) throws -> Outcome {
         guard days >= 0 else { throw AccessStoreError(.invalidInput, "the number of days must not be negative") }
-        let cutoff = clock.nowMilliseconds() - Int64(days) * 86_400_000
-        return try prune(before: cutoff, in: db)
+        // More days than the clock can count back to: nothing is that old.
+        let (span, tooMany) = Int64(days).multipliedReportingOverflow(by: 86_400_000)
+        let (cutoff, beforeTime) = clock.nowMilliseconds().subtractingReportingOverflow(span)
+        return try prune(before: tooMany || beforeTime ? .min : cutoff, in: db)
     }
 
     /// Prunes events with a time before `cutoffMilliseconds`.

@@ -18,11 +18,18 @@ public struct JournalVerifier: Sendable {
     public var parallelism: Int
     /// The fewest events a range holds; smaller journals are scanned in one range.
     public var minimumRangeSize: Int64
+    /// The policy the journal's checkpoints were signed by. A writer holding the key signs a checkpoint in the
+    /// transaction that makes one due, so unsigned events beyond it (more events than it allows, or events
+    /// written later after the last checkpoint than it allows) are damage: checkpoints were deleted with the
+    /// events they signed or the chain was rewritten, or a writer without the key appended. Checked when the
+    /// journal is signed (trusted or recorded keys); `nil` does not check.
+    public var checkpointPolicy: CheckpointPolicy?
 
     public init(
         trustedKeys: Set<Data>? = nil, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
-        minimumRangeSize: Int64 = 100_000
+        minimumRangeSize: Int64 = 100_000, checkpointPolicy: CheckpointPolicy? = CheckpointPolicy()
     ) {
+        self.checkpointPolicy = checkpointPolicy
         self.trustedKeys = trustedKeys
         self.parallelism = min(16, max(1, parallelism))
         self.minimumRangeSize = max(1, minimumRangeSize)
@@ -41,7 +48,8 @@ public struct JournalVerifier: Sendable {
     ) throws(AccessStoreError) -> JournalVerification {
         do {
             let plan = try reader.read { db in
-                try Plan(db, trustedKeys: trustedKeys, minimumRangeSize: minimumRangeSize)
+                try Plan(
+                    db, trustedKeys: trustedKeys, minimumRangeSize: minimumRangeSize, checkpointPolicy: checkpointPolicy)
             }
             if let damage = plan.anchorDamage { return plan.result(damage: damage) }
             let ranges = plan.ranges(count: parallelism)
@@ -61,7 +69,8 @@ public struct JournalVerifier: Sendable {
     public func verify(in db: Database, progress: (@Sendable (Int64, Int64) -> Void)? = nil) throws
         -> JournalVerification
     {
-        let plan = try Plan(db, trustedKeys: trustedKeys, minimumRangeSize: minimumRangeSize)
+        let plan = try Plan(
+            db, trustedKeys: trustedKeys, minimumRangeSize: minimumRangeSize, checkpointPolicy: checkpointPolicy)
         if let damage = plan.anchorDamage { return plan.result(damage: damage) }
         let counter = ProgressCounter(total: plan.total, report: progress)
         let scans = try plan.ranges(count: 1).map { try plan.scan(db, $0, counter) }
@@ -93,9 +102,13 @@ public struct JournalVerifier: Sendable {
         var startHash = [UInt8](CanonicalEventEncoding.genesisHash)
         var anchorDamage: JournalDamage?
         var minimumRangeSize: Int64
+        var checkpointPolicy: CheckpointPolicy?
 
-        init(_ db: Database, trustedKeys: Set<Data>?, minimumRangeSize: Int64) throws {
+        init(_ db: Database, trustedKeys: Set<Data>?, minimumRangeSize: Int64, checkpointPolicy: CheckpointPolicy?)
+            throws
+        {
             self.minimumRangeSize = minimumRangeSize
+            self.checkpointPolicy = checkpointPolicy
             guard try db.tableExists("journal_event"), try db.tableExists("journal_checkpoint") else {
                 throw AccessStoreError(.notACardGateStore, "the database has no journal")
             }
@@ -121,6 +134,14 @@ public struct JournalVerifier: Sendable {
                     anchorDamage = JournalDamage(
                         sequence: anchor, kind: .badCheckpoint,
                         detail: "the retention anchor's checkpoint is missing, unsigned or signed by an untrusted key")
+                }
+                // Pruning deletes every event up to the anchor in the same transaction that moves it, so an event
+                // there means the anchor was moved forward over events, which then go unchecked.
+                if let kept = try Int64.fetchOne(db, sql: "SELECT min(seq) FROM journal_event"), kept <= anchor {
+                    anchorDamage = JournalDamage(
+                        sequence: kept, kind: .badCheckpoint,
+                        detail: "event \(kept) is at or below the retention anchor \(anchor), which pruning never "
+                            + "leaves: the anchor was moved forward over events")
                 }
             }
         }
@@ -249,7 +270,10 @@ public struct JournalVerifier: Sendable {
                 case nil:
                     link = scan.lastHash ?? link
                     continue
-                case .gap(let missing, let found)?:
+                case .gap(let missing, let scanned)?:
+                    // A range ends where its scan ran out of rows; later ranges may still hold events.
+                    let found = try scanned ?? Int64.fetchOne(
+                        db, sql: "SELECT min(seq) FROM journal_event WHERE seq > ?", arguments: [missing])
                     let detail = found.map { $0 == missing + 1 ? "event \(missing) is missing"
                         : "events \(missing) to \($0 - 1) are missing" } ?? "events from \(missing) on are missing"
                     result.damage = JournalDamage(sequence: missing, kind: .deleted, detail: detail)
@@ -272,9 +296,46 @@ public struct JournalVerifier: Sendable {
                 result.damage = JournalDamage(
                     sequence: expected, kind: .deleted,
                     detail: "the journal ends at \(expected - 1) but a checkpoint vouches for events up to \(beyond)")
+                return finish(result, expected: expected)
             }
-            return finish(result, expected: expected)
+            result = finish(result, expected: expected)
+            result.damage = try unsignedDamage(result, in: db)
+            return result
         }
+
+        /// The first unsigned event that the checkpoint policy would have had signed, for a signed journal.
+        func unsignedDamage(_ result: JournalVerification, in db: Database) throws -> JournalDamage? {
+            guard let policy = checkpointPolicy, !keys.isEmpty, result.unsignedEvents > 0,
+                let last = result.lastSequence
+            else { return nil }
+            let signedThrough = result.lastCheckpointSequence ?? (start - 1)
+            var first: Int64? = nil
+            if result.unsignedEvents >= policy.events {
+                first = signedThrough + policy.events
+            }
+            if let signed = checkpoints.last(where: { $0.sequence == signedThrough }) {
+                // An event's time never goes back, and it is at most the time its transaction checked the policy.
+                let signedEventTime = try Int64.fetchOne(
+                    db, sql: "SELECT time_ms FROM journal_event WHERE seq = ?", arguments: [signedThrough])
+                let since = max(signed.verified.signedAtMilliseconds, signedEventTime ?? .min)
+                let late = try Int64.fetchOne(
+                    db, sql: "SELECT min(seq) FROM journal_event WHERE seq > ? AND time_ms >= ?",
+                    arguments: [signedThrough, since + policy.milliseconds + Self.clockSlackMilliseconds])
+                first = [first, late].compactMap { $0 }.min()
+            } else if result.lastCheckpointSequence == nil {
+                first = start
+            }
+            guard let first, first <= last else { return nil }
+            let signedText = result.lastCheckpointSequence.map { "the last checkpoint signs \($0)" } ?? "no checkpoint"
+            return JournalDamage(
+                sequence: first, kind: .badCheckpoint,
+                detail: "events from \(first) on are not signed, though the journal is signed at least every "
+                    + "\(policy.events) events and \(policy.milliseconds / 1000) s (\(signedText)): checkpoints "
+                    + "were deleted, or a process without the journal key appended")
+        }
+
+        /// Allowance for clock reads between an event's time and the policy check of its transaction.
+        static let clockSlackMilliseconds: Int64 = 1000
 
         private func finish(_ result: JournalVerification, expected: Int64) -> JournalVerification {
             var result = result

@@ -93,10 +93,16 @@ public struct GateServices: Sendable {
             ?? StoreInitializer.journalKeyPath(forDatabase: configuration.databasePath)
         let key: JournalKey?
         do {
-            key = configuration.journalKeyPath != nil || FileManager.default.fileExists(atPath: keyPath)
-                ? try JournalKey.load(from: keyPath) : nil
+            key = try JournalKey.forAppending(to: store, at: keyPath, required: configuration.journalKeyPath != nil)
         } catch {
             throw ConfigurationError("cannot load the journal key \(keyPath): \(error)")
+        }
+        if key == nil {
+            logger?.warning(
+                """
+                no journal key at \(keyPath): checkpoints are not signed, so a rewritten journal cannot be told \
+                from the original (cardgate init writes a key)
+                """)
         }
         let policies: any PolicySource
         do {

@@ -21,17 +21,37 @@ struct JournalDatabaseOptions: ParsableArguments {
     var db: String
 }
 
+/// The checkpoint policy a signed journal was written with: unsigned events beyond it are damage.
+struct CheckpointPolicyOptions: ParsableArguments {
+    @Option(name: .customLong("checkpoint-events"), help: "Checkpoints were signed at least every this many events.")
+    var events: Int64 = CheckpointPolicy().events
+
+    @Option(name: .customLong("checkpoint-seconds"), help: "... and at least this many seconds after an event.")
+    var seconds: Int64 = CheckpointPolicy().milliseconds / 1000
+
+    func validate() throws {
+        guard events >= 1, seconds >= 0, seconds <= Int64.max / 1000 else {
+            throw ValidationError("--checkpoint-events must be at least 1 and --checkpoint-seconds not negative")
+        }
+    }
+
+    var policy: CheckpointPolicy { CheckpointPolicy(events: events, milliseconds: seconds * 1000) }
+}
+
 struct JournalVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Recompute the hash chain and check the signed checkpoints.",
         discussion: """
             Exits 0 when the journal is intact and 1 when it is damaged or cannot be read. Without --key or \
-            --public-key, checkpoints are checked against the keys recorded in the database itself.
+            --public-key, checkpoints are checked against the keys recorded in the database itself. In a signed \
+            journal, events after the last checkpoint that CardGate's checkpoint policy would have had signed \
+            are damage (deleted checkpoints, or a writer without the key).
             """
     )
 
     @OptionGroup var database: JournalDatabaseOptions
+    @OptionGroup var checkpoints: CheckpointPolicyOptions
 
     @Option(name: .long, help: "Trust the public key of this journal key file.")
     var key: String?
@@ -54,7 +74,8 @@ struct JournalVerifyCommand: ParsableCommand {
                 trusted.insert(try JournalKey.load(from: key).publicKey)
             }
             let store = try AccessStore.open(at: database.db, options: .init(readOnly: true))
-            let verifier = JournalVerifier(trustedKeys: trusted.isEmpty ? nil : trusted)
+            let verifier = JournalVerifier(
+                trustedKeys: trusted.isEmpty ? nil : trusted, checkpointPolicy: checkpoints.policy)
             result = try verifier.verify(store.writer, progress: bar?.reporter)
         } catch {
             bar?.finish()
@@ -101,6 +122,11 @@ struct JournalExportCommand: ParsableCommand {
         for text in [from, to].compactMap({ $0 }) where JournalTime.parse(text, timeZone: timeZone) == nil {
             throw ValidationError("not a date or ISO 8601 date-time: \(text)")
         }
+        if let start = from.flatMap({ JournalTime.parse($0, timeZone: timeZone) }),
+            let end = to.flatMap({ JournalTime.parse($0, timeZone: timeZone) }), start >= end
+        {
+            throw ValidationError("--from must be before --to (--to is exclusive)")
+        }
     }
 
     func run() throws {
@@ -110,32 +136,42 @@ struct JournalExportCommand: ParsableCommand {
             toMilliseconds: to.flatMap { JournalTime.parse($0, timeZone: timeZone) })
         do {
             let store = try AccessStore.open(at: database.db, options: .init(readOnly: true))
-            let handle: FileHandle
-            if let output {
-                // The export holds personal data: readable by its owner only.
-                guard FileManager.default.createFile(
-                    atPath: output, contents: nil, attributes: [.posixPermissions: 0o600]),
-                    let file = FileHandle(forWritingAtPath: output)
-                else { throw AccessStoreError(.cannotOpen, "cannot write \(output)") }
-                handle = file
-            } else {
-                handle = FileHandle.standardOutput
-            }
+            let destination = try output.map(ExportDestination.init(path:))
+            let handle = destination?.handle ?? FileHandle.standardOutput
             let bar = ProgressBar(label: "export")
-            let count = try store.writer.read { db in
-                try exporter.export(
-                    in: db, to: { try handle.write(contentsOf: $0) },
-                    progress: bar.map { bar in { bar.update($0, of: $1) } })
-            }
+            let count = try exporter.export(
+                from: store, to: { try handle.write(contentsOf: $0) },
+                progress: bar.map { bar in { bar.update($0, of: $1) } })
             bar?.finish()
-            if output != nil {
-                try handle.synchronize()
-                try handle.close()
-            }
+            try destination?.finish()
             FileHandle.standardError.write(Data("exported \(count) events\n".utf8))
         } catch {
             JournalReport.fail(error)
         }
+    }
+}
+
+/// The file `journal export --output` writes: opened as a shell redirection opens it (a pipe, a device or a
+/// symbolic link's target is written, not replaced), created readable by its owner only, since it holds
+/// personal data.
+struct ExportDestination {
+    let handle: FileHandle
+    private let isRegularFile: Bool
+
+    init(path: String) throws(AccessStoreError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw AccessStoreError(.cannotOpen, "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        var status = stat()
+        isRegularFile = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    }
+
+    /// Makes a file's contents durable (pipes and devices cannot be synced) and closes it.
+    func finish() throws {
+        if isRegularFile { try handle.synchronize() }
+        try handle.close()
     }
 }
 
@@ -150,6 +186,7 @@ struct JournalPruneCommand: ParsableCommand {
     )
 
     @OptionGroup var database: JournalDatabaseOptions
+    @OptionGroup var checkpoints: CheckpointPolicyOptions
 
     @Option(name: .customLong("older-than"), help: "Delete events older than this many days.")
     var olderThan: Int = JournalRetention.defaultDays
@@ -164,9 +201,10 @@ struct JournalPruneCommand: ParsableCommand {
     func run() throws {
         do {
             let journalKey = try key.map { path throws(AccessStoreError) in try JournalKey.load(from: path) }
-            let store = try AccessStore.open(at: database.db)
-            let verification = try JournalVerifier(trustedKeys: journalKey.map { [$0.publicKey] })
-                .verify(store.writer)
+            let store = try AccessStore.open(at: database.db, options: .init(existingStoreOnly: true))
+            let verification = try JournalVerifier(
+                trustedKeys: journalKey.map { [$0.publicKey] }, checkpointPolicy: checkpoints.policy
+            ).verify(store.writer)
             guard verification.isIntact else {
                 print(JournalReport.describe(verification))
                 FileHandle.standardError.write(Data("cardgate: refusing to prune a damaged journal\n".utf8))

@@ -37,14 +37,9 @@ struct SiteApplyCommand: AsyncParsableCommand {
         let who = actor ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? NSUserName())
         let report: SiteApplyReport
         do {
-            guard FileManager.default.fileExists(atPath: db) else {
-                throw AccessStoreError(.cannotOpen, "\(db) does not exist; create it with cardgate init")
-            }
-            let keyPath = key ?? StoreInitializer.journalKeyPath(forDatabase: db)
-            let journalKey =
-                key != nil || FileManager.default.fileExists(atPath: keyPath)
-                ? try JournalKey.load(from: keyPath) : nil
-            let store = try AccessStore.open(at: db)
+            let store = try AccessStore.open(at: db, options: .init(existingStoreOnly: true))
+            let journalKey = try JournalKey.forAppending(
+                to: store, at: key ?? StoreInitializer.journalKeyPath(forDatabase: db), required: key != nil)
             let journal = JournalWriter(key: journalKey)
             report = try await store.apply(model, scope: scope, actor: who, journal: journal)
             if journalKey != nil {

@@ -4,12 +4,18 @@ import GRDB
 import Testing
 
 @Suite struct JournalRetentionTests {
-    /// Ten days of events, 12 a day, with checkpoints every 5 events (1, 6, 11, ...).
+    /// Checkpoints every 5 events (1, 6, 11, ...); the verifier is told so.
+    static let policy = CheckpointPolicy(events: 5, milliseconds: 100 * Sample.day)
+
+    static func verify(_ store: AccessStore, key: JournalKey? = nil) throws -> JournalVerification {
+        try JournalVerifier(trustedKeys: key.map { [$0.publicKey] }, checkpointPolicy: policy).verify(store.writer)
+    }
+
+    /// Ten days of events, 12 a day, with checkpoints every 5 events.
     static func journal(key: JournalKey) throws -> (AccessStore, ManualTime, JournalWriter) {
         let store = try AccessStore.inMemory()
         let time = ManualTime()
-        let writer = JournalWriter(
-            clock: time.clock, key: key, checkpointPolicy: CheckpointPolicy(events: 5, milliseconds: 100 * Sample.day))
+        let writer = JournalWriter(clock: time.clock, key: key, checkpointPolicy: policy)
         try Sample.fill(store, count: 120, batch: 1, writer: writer, time: time, step: Sample.day / 12)
         return (store, time, writer)
     }
@@ -22,12 +28,12 @@ import Testing
         // Day 6 starts at event 73: everything before it is older than 4 days.
         #expect(outcome.anchorSequence == 72)
         #expect(outcome.deletedEvents == 72)
-        let verification = try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer)
+        let verification = try Self.verify(store, key: key)
         #expect(verification.isIntact)
         #expect(verification.firstSequence == 73)
         #expect(verification.anchorSequence == 72)
         try Sample.fill(store, count: 10, batch: 2, writer: writer, time: time, first: 120)
-        #expect(try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer).isIntact)
+        #expect(try Self.verify(store, key: key).isIntact)
     }
 
     @Test func pruningWithoutTheKeyAnchorsOnTheLastCheckpointBeforeTheCutoff() throws {
@@ -36,7 +42,18 @@ import Testing
         let retention = JournalRetention(clock: time.clock, key: nil)
         let outcome = try store.writer.write { db in try retention.prune(olderThanDays: 4, in: db) }
         #expect(outcome.anchorSequence == 71)  // checkpoints at 1, 6, 11, ..., 71
-        #expect(try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer).isIntact)
+        #expect(try Self.verify(store, key: key).isIntact)
+    }
+
+    @Test func moreDaysThanTheClockCountsPruneNothing() throws {
+        let key = JournalKey.generate()
+        let (store, time, _) = try Self.journal(key: key)
+        let retention = JournalRetention(clock: time.clock, key: key)
+        for days in [Int.max, 106_751_991_168] {
+            let outcome = try store.writer.write { db in try retention.prune(olderThanDays: days, in: db) }
+            #expect(outcome.deletedEvents == 0)
+        }
+        #expect(try Self.verify(store, key: key).isIntact)
     }
 
     @Test func pruningEverythingThenAppendingContinuesTheChain() throws {
@@ -46,10 +63,10 @@ import Testing
         time.advance(by: Sample.day)
         let outcome = try store.writer.write { db in try retention.prune(olderThanDays: 0, in: db) }
         #expect(outcome.anchorSequence == 120)
-        #expect(try JournalVerifier().verify(store.writer).isIntact)
+        #expect(try Self.verify(store).isIntact)
         let next = try Sample.fill(store, count: 3, batch: 3, writer: writer, time: time, first: 120)
         #expect(next.first?.sequence == 121)
-        #expect(try JournalVerifier().verify(store.writer).isIntact)
+        #expect(try Self.verify(store).isIntact)
     }
 
     @Test func removingTheAnchorOrItsCheckpointIsDetected() throws {
@@ -59,11 +76,11 @@ import Testing
         _ = try store.writer.write { db in try retention.prune(olderThanDays: 4, in: db) }
         try Sample.tamper(store, "PRAGMA foreign_keys = OFF")
         try Sample.tamper(store, "DELETE FROM journal_checkpoint WHERE seq = 72")
-        let missingCheckpoint = try JournalVerifier().verify(store.writer).damage
+        let missingCheckpoint = try Self.verify(store).damage
         #expect(missingCheckpoint?.kind == .badCheckpoint)
         #expect(missingCheckpoint?.sequence == 72)
         try Sample.tamper(store, "DELETE FROM journal_anchor")
-        let missingAnchor = try JournalVerifier().verify(store.writer).damage
+        let missingAnchor = try Self.verify(store).damage
         #expect(missingAnchor?.kind == .deleted)
         #expect(missingAnchor?.sequence == 1)
     }

@@ -138,13 +138,66 @@ import Testing
         #expect(recorded.keyTrust == .recordedKeys)
     }
 
-    @Test func eventsAfterTheLastCheckpointAreReportedAsUnsigned() throws {
+    /// A writer without the key, whose clock reads `seconds` after the journal's first event (the journal's
+    /// last checkpoint, at 100, was signed 9 s after it).
+    static func keylessWriter(seconds: Int64) -> JournalWriter {
+        JournalWriter(clock: ManualTime(1_750_000_000_000 + seconds * 1000).clock, key: nil)
+    }
+
+    @Test func eventsAfterTheLastCheckpointWithinThePolicyAreReportedAsUnsigned() throws {
         let store = try Self.journal()
-        try Sample.fill(store, count: 3, batch: 3, writer: JournalWriter(key: nil), first: 100)
+        try Sample.fill(store, count: 3, batch: 3, writer: Self.keylessWriter(seconds: 30), first: 100)
         let verification = try JournalVerifier().verify(store.writer)
         #expect(verification.isIntact)
         #expect(verification.lastCheckpointSequence == 100)
         #expect(verification.unsignedEvents == 3)
+    }
+
+    /// A writer with the key signs a checkpoint in the transaction that makes one due, so more unsigned events
+    /// than the policy allows, or unsigned events written longer after the last checkpoint, were not written
+    /// by it (or its checkpoints were deleted).
+    @Test func unsignedEventsBeyondThePolicyAreDamage() throws {
+        let late = try Self.journal()
+        try Sample.fill(late, count: 3, batch: 1, writer: Self.keylessWriter(seconds: 30), first: 100)
+        try Sample.fill(late, count: 1, batch: 1, writer: Self.keylessWriter(seconds: 75), first: 103)
+        let lateDamage = try JournalVerifier().verify(late.writer).damage
+        #expect(lateDamage?.kind == .badCheckpoint)
+        #expect(lateDamage?.sequence == 104, "\(String(describing: lateDamage))")
+
+        let many = try Self.journal()
+        try Sample.fill(many, count: 12, batch: 12, writer: Self.keylessWriter(seconds: 9), first: 100)
+        #expect(try JournalVerifier().verify(many.writer).isIntact)
+        let manyDamage = try JournalVerifier(checkpointPolicy: CheckpointPolicy(events: 10)).verify(many.writer).damage
+        #expect(manyDamage?.kind == .badCheckpoint)
+        #expect(manyDamage?.sequence == 110, "\(String(describing: manyDamage))")
+        #expect(try JournalVerifier(checkpointPolicy: nil).verify(many.writer).isIntact)
+    }
+
+    @Test func deletedCheckpointsAreFoundByThePolicy() throws {
+        let key = JournalKey.generate()
+        let some = try Self.journal(key: key)
+        try Sample.tamper(some, "DELETE FROM journal_checkpoint WHERE seq > 50")
+        let verifier = JournalVerifier(trustedKeys: [key.publicKey], checkpointPolicy: CheckpointPolicy(events: 10))
+        let someDamage = try verifier.verify(some.writer).damage
+        #expect(someDamage?.kind == .badCheckpoint)
+        #expect(someDamage?.sequence == 60, "\(String(describing: someDamage))")
+
+        let all = try Self.journal(key: key)
+        try Sample.tamper(all, "DELETE FROM journal_checkpoint")
+        for verifier in [JournalVerifier(trustedKeys: [key.publicKey]), JournalVerifier()] {
+            let damage = try verifier.verify(all.writer).damage
+            #expect(damage?.kind == .badCheckpoint)
+            #expect(damage?.sequence == 1, "\(String(describing: damage))")
+        }
+    }
+
+    @Test func eventsLeftBelowAMovedAnchorAreDamage() throws {
+        let key = JournalKey.generate()
+        let store = try Self.journal(key: key)
+        try Sample.tamper(store, "INSERT INTO journal_anchor (id, seq, pruned_at_ms) VALUES (1, 50, 0)")
+        let damage = try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer).damage
+        #expect(damage?.kind == .badCheckpoint)
+        #expect(damage?.sequence == 1, "\(String(describing: damage))")
     }
 
     /// The event at `sequence` with the edit already applied, hashed as the journal would.

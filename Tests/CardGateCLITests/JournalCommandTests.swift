@@ -32,6 +32,7 @@ import Testing
                     let time = base + Int64(day) * JournalCommandTests.day + Int64(30 + minute) * 60_000
                     let writer = JournalWriter(
                         clock: .fixed(milliseconds: time), key: key,
+                        // The verify and prune runs below name this policy (--checkpoint-events, --checkpoint-seconds).
                         checkpointPolicy: CheckpointPolicy(events: 10, milliseconds: 100 * JournalCommandTests.day))
                     _ = try store.writer.write { db in try writer.append([event], in: db) }
                 }
@@ -62,7 +63,8 @@ import Testing
 
     @Test func verifyExitsZeroOnAnIntactJournal() async throws {
         let journal = try Journal(days: 3)
-        let run = try await journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile)
+        let run = try await journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile,
+            "--checkpoint-events", "10", "--checkpoint-seconds", "8640000")
         #expect(run.status == 0)
         #expect(run.output.contains("journal intact: 72 events (1...72)"))
         #expect(run.output.contains("checked against supplied keys"))
@@ -76,7 +78,8 @@ import Testing
     func verifyExitsOneAndNamesTheTamperedEvent(sql: String, kind: String, sequence: Int) async throws {
         let journal = try Journal(days: 3)
         try journal.tamper(sql)
-        let run = try await journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile)
+        let run = try await journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile,
+            "--checkpoint-events", "10", "--checkpoint-seconds", "8640000")
         #expect(run.status == 1)
         #expect(run.output.contains("journal DAMAGED: \(kind) at sequence \(sequence)"))
     }
@@ -135,25 +138,68 @@ import Testing
         let journal = try Journal(days: 5)
         // The cut-off, 8 days before now, falls just before day 2's first event: days 0 and 1 go.
         let prune = try await journal.run(
-            "journal", "prune", "--db", journal.database, "--older-than", "8", "--key", journal.keyFile)
+            "journal", "prune", "--db", journal.database, "--older-than", "8", "--key", journal.keyFile,
+            "--checkpoint-events", "10", "--checkpoint-seconds", "8640000")
         #expect(prune.status == 0)
         #expect(prune.output.contains("pruned 48 events"))
         #expect(prune.output.contains("anchor 48"))
-        let verify = try await journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile)
+        let verify = try await journal.run("journal", "verify", "--db", journal.database, "--key", journal.keyFile,
+            "--checkpoint-events", "10", "--checkpoint-seconds", "8640000")
         #expect(verify.status == 0)
         #expect(verify.output.contains("journal intact: 72 events (49...120), anchored at 48"))
         // Pruning again with the same cut-off deletes nothing and still verifies.
         let again = try await journal.run(
-            "journal", "prune", "--db", journal.database, "--older-than", "8", "--key", journal.keyFile)
+            "journal", "prune", "--db", journal.database, "--older-than", "8", "--key", journal.keyFile,
+            "--checkpoint-events", "10", "--checkpoint-seconds", "8640000")
         #expect(again.status == 0)
         #expect(again.output.contains("pruned 0 events"))
+    }
+
+    @Test func pruneRefusesAFileThatIsNotAStoreAndCreatesNothing() async throws {
+        let directory = try CLITemporaryDirectory()
+        let missing = directory.file("missing.sqlite")
+        let run = try await CardGateRun.run(["journal", "prune", "--db", missing], in: directory)
+        #expect(run.status == 1)
+        #expect(run.errors.contains("cannot_open"), "\(run.errors)")
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        let empty = directory.file("empty.sqlite")
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+        let emptyRun = try await CardGateRun.run(["journal", "prune", "--db", empty], in: directory)
+        #expect(emptyRun.status == 1)
+        #expect(emptyRun.errors.contains("not_a_cardgate_store"), "\(emptyRun.errors)")
+        #expect(try FileManager.default.attributesOfItem(atPath: empty)[.size] as? Int == 0)
+    }
+
+    @Test func pruneWithMoreDaysThanTheClockCountsDeletesNothing() async throws {
+        let journal = try Journal(days: 1)
+        let run = try await journal.run(
+            "journal", "prune", "--db", journal.database, "--older-than", "106751991168", "--key", journal.keyFile,
+            "--checkpoint-events", "10", "--checkpoint-seconds", "8640000")
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("pruned 0 events"))
+    }
+
+    @Test func exportWritesThroughASymbolicLinkAndRefusesAnEmptyRange() async throws {
+        let journal = try Journal(days: 1)
+        let target = journal.directory.file("target.csv")
+        let link = journal.directory.file("link.csv")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let run = try await journal.run("journal", "export", "--db", journal.database, "--output", link)
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).contains("Trần Thị Bình"))
+        let backwards = try await journal.run(
+            "journal", "export", "--db", journal.database, "--from", "2026-02-02", "--to", "2026-02-01")
+        #expect(backwards.status != 0)
+        #expect(backwards.errors.contains("--from must be before --to"))
     }
 
     @Test func pruneRefusesADamagedJournalAndChangesNothing() async throws {
         let journal = try Journal(days: 3)
         try journal.tamper("UPDATE journal_event SET reason = 'lockdown' WHERE seq = 60")
         let prune = try await journal.run(
-            "journal", "prune", "--db", journal.database, "--older-than", "0", "--key", journal.keyFile)
+            "journal", "prune", "--db", journal.database, "--older-than", "0", "--key", journal.keyFile,
+            "--checkpoint-events", "10", "--checkpoint-seconds", "8640000")
         #expect(prune.status == 1)
         #expect(prune.errors.contains("refusing to prune a damaged journal"))
         let count = try await DatabaseQueue(path: journal.database).read { db in

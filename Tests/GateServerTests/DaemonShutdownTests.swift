@@ -93,17 +93,38 @@ struct DaemonShutdownTests {
             (["--db", "/nonexistent/dir/cardgate.db"], 78, "cannot open the database"),
         ] as [([String], Int32, String)])
     func badStart(arguments: [String], status: Int32, message: String) async throws {
+        let (exitStatus, text) = try Self.runToExit(
+            arguments + ["--listen", "127.0.0.1:1"].filter { _ in arguments != ["--listen"] })
+        #expect(exitStatus == status, "\(text)")
+        #expect(text.contains(message), "\(text)")
+    }
+
+    @Test("a signed journal whose key file is missing does not start the daemon: its events would go unsigned")
+    func missingJournalKey() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cardgated-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("cardgate.db").path
+        _ = try StoreInitializer().initialize(
+            databasePath: database, adminTokenPath: directory.appendingPathComponent("admin.token").path)
+        try FileManager.default.removeItem(atPath: StoreInitializer.journalKeyPath(forDatabase: database))
+        let (status, text) = try Self.runToExit(["--db", database, "--listen", "127.0.0.1:1"])
+        #expect(status == 78, "\(text)")
+        #expect(text.contains("checkpoints are signed"), "\(text)")
+    }
+
+    /// Runs cardgated with `arguments` until it exits: its status and standard error.
+    static func runToExit(_ arguments: [String]) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try DaemonProcess.executable())
-        process.arguments = arguments + ["--listen", "127.0.0.1:1"].filter { _ in arguments != ["--listen"] }
+        process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = Pipe()
         try process.run()
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == status, "\(text)")
-        #expect(text.contains(message), "\(text)")
+        return (process.terminationStatus, text)
     }
 }
 
