@@ -14,6 +14,14 @@ extension SiteModel {
         _ = check.uniqueIds(holidays.map(\.id), .holidays)
         _ = check.uniqueIds(accessLevels.map(\.id), .accessLevels)
 
+        check.plainNames(departments.lazy.map { ($0.id, $0.name) }, .departments)
+        check.plainNames(people.lazy.map { ($0.id, $0.displayName) }, .people, field: "displayName")
+        check.plainNames(zones.lazy.map { ($0.id, $0.name) }, .zones)
+        check.plainNames(doors.lazy.map { ($0.id, $0.name) }, .doors)
+        check.plainNames(schedules.lazy.map { ($0.id, $0.name) }, .schedules)
+        check.plainNames(holidays.lazy.map { ($0.id, $0.name) }, .holidays)
+        check.plainNames(accessLevels.lazy.map { ($0.id, $0.name) }, .accessLevels)
+
         check.acyclicParents(departments.map { ($0.id, $0.parentId) }, known: departmentIds, .departments)
         for (index, person) in people.enumerated() {
             if let department = person.departmentId, !departmentIds.contains(department) {
@@ -155,6 +163,16 @@ private struct ModelChecker {
         return seen
     }
 
+    /// Reports names holding control characters: a NUL would cut the stored text short, the others garble
+    /// logs, tables and exports.
+    mutating func plainNames(
+        _ entries: some Sequence<(id: String, name: String)>, _ collection: SiteCollection, field: String = "name"
+    ) {
+        for (index, entry) in entries.enumerated() where entry.name.containsControlCharacters {
+            add(collection, index, entry.id, field, "must not contain control characters")
+        }
+    }
+
     /// Reports unknown parents and parent cycles (once per entity on a cycle).
     mutating func acyclicParents(_ entries: [(id: String, parent: String?)], known: Set<String>,
         _ collection: SiteCollection)
@@ -226,4 +244,9 @@ private struct FirstPositions<Values: Collection> where Values.Element: Hashable
         }
         return positions?[value]
     }
+}
+
+extension String {
+    /// Whether the text holds an ASCII control character (C0 or DEL): names and short texts must not.
+    public var containsControlCharacters: Bool { utf8.contains { $0 < 0x20 || $0 == 0x7F } }
 }

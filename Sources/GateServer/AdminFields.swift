@@ -1,3 +1,4 @@
+import AccessPolicy
 import Foundation
 
 /// Reads the fields of an administration resource's JSON object strictly: only the allowed fields, each of the
@@ -26,11 +27,17 @@ struct AdminFields {
         }
     }
 
-    /// A string of 1 to `maximumLength` characters (counted as Unicode scalars, as the store counts them).
-    func string(_ name: String, maximumLength: Int = 200) throws -> String? {
+    /// A string of 1 to `maximumLength` characters (counted as Unicode scalars, as the store counts them), without
+    /// control characters unless `lineBreaks` (then CR and LF may appear, as in a PEM certificate).
+    func string(_ name: String, maximumLength: Int = 200, lineBreaks: Bool = false) throws -> String? {
         guard let text = try value(String.self, name, "a string") else { return nil }
         guard (1...maximumLength).contains(text.unicodeScalars.count) else {
             throw Self.invalid("\(name) must be 1 to \(maximumLength) characters")
+        }
+        guard lineBreaks ? !text.filter({ $0 != "\n" && $0 != "\r\n" && $0 != "\r" }).containsControlCharacters
+            : !text.containsControlCharacters
+        else {
+            throw Self.invalid("\(name) must not contain control characters")
         }
         return text
     }

@@ -33,7 +33,7 @@ struct CardResource: AdminResource {
         id = try fields.id("id") ?? ""
         personId = try fields.requiredId("personId")
         type = try fields.requiredChoice("type", CardType.self)
-        certificate = try fields.string("certificate", maximumLength: 16_384)
+        certificate = try fields.string("certificate", maximumLength: 16_384, lineBreaks: true)
         uid = try fields.string("uid", maximumLength: 64)
         status = try fields.requiredChoice("status", CardStatus.self)
         validFrom = try fields.time("validFrom")

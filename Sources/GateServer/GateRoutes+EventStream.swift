@@ -17,19 +17,20 @@ extension GateRoutes {
     }
 
     /// Streams every event after `Last-Event-ID` (or, without it, every event from now on), in sequence order, as
-    /// `id: <sequence>`, `event: <type>`, `data: <event JSON>`.
+    /// `id: <sequence>`, `event: <type>`, `data: <event JSON>`. An id beyond the newest event (a journal restored
+    /// from an older copy, a made-up number) streams from the newest on, as without the header.
     func eventStream(_ request: Request, _ context: GateRequestContext) async throws -> Response {
         _ = try await require(RoleSet.readers, request, context)
         let journal = services.recorder.journal
-        let start: Int64
+        var requested: Int64?
         if let header = request.headers[.lastEventID] {
             guard let value = Int64(header.trimmingCharacters(in: .whitespaces)), value >= 0 else {
                 throw APIProblem.badRequest("Last-Event-ID must be an event id", code: "invalid-header")
             }
-            start = value
-        } else {
-            start = try await Self.newestSequence(journal) ?? 0
+            requested = value
         }
+        let newest = try await Self.newestSequence(journal) ?? 0
+        let start = min(requested ?? newest, newest)
         let (signals, cancel) = services.recorder.subscribe()
         // A client that resets the connection ends its stream at once, not at the next keep-alive. (One that only
         // half-closes is found by the keep-alive write.)

@@ -18,12 +18,20 @@ enum JSONBody {
             throw APIProblem.bodyTooLarge(limit: limit)
         } catch is NIOTooManyBytesError {
             throw APIProblem.bodyTooLarge(limit: limit)
+        } catch let problem as APIProblem {
+            throw problem
+        } catch {
+            // A chunk header that is not one, a body shorter than its Content-Length: the client sent it wrong.
+            throw APIProblem.badRequest("the request body could not be read: \(error)", code: "invalid-body")
         }
     }
 
     /// Decodes `T` from `buffer`, or describes why it cannot be.
     static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) -> Result<T, APIProblem> {
         guard buffer.readableBytes > 0 else { return .failure(.badRequest("the request body is empty")) }
+        if let key = SmallJSONObject.firstRepeatedKey(in: buffer.readableBytesView) {
+            return .failure(.badRequest("\"\(key)\" appears twice in one object", code: "invalid-body"))
+        }
         do {
             return .success(try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView)))
         } catch let error as DecodingError {

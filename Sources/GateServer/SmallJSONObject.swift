@@ -24,6 +24,31 @@ enum SmallJSONObject {
         return parse(Array(bytes))
     }
 
+    /// The first key that appears twice in one object anywhere in `bytes`, compared unescaped. `JSONDecoder`
+    /// keeps the first of them and ignores the rest, where other parsers keep the last: a body meant to be read
+    /// one way by the daemon and another by a proxy or a log. Nil when no key repeats, or when the walk meets
+    /// something that is not JSON (`JSONDecoder` then refuses it and says why).
+    static func firstRepeatedKey(in bytes: some Collection<UInt8>) -> String? {
+        let found: Walk? = bytes.withContiguousStorageIfAvailable { buffer in
+            var reader = Reader(bytes: buffer)
+            reader.skipBlanks()
+            return reader.walk(depth: 0)
+        }
+        guard let found else { return firstRepeatedKey(in: Array(bytes)) }
+        if case .repeated(let key) = found { return key }
+        return nil
+    }
+
+    /// How a walk over a value ended.
+    private enum Walk {
+        case complete
+        case repeated(String)
+        case notJSON
+    }
+
+    /// Nesting the walk follows; deeper bodies are left to `JSONDecoder`, which refuses them.
+    private static let maximumWalkDepth = 512
+
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
@@ -72,6 +97,51 @@ enum SmallJSONObject {
                 skipBlanks()
                 if take(UInt8(ascii: "}")) { return members }
                 guard take(UInt8(ascii: ",")) else { return nil }
+            }
+        }
+
+        /// Walks one value (blanks before it skipped), looking for a key repeated within one object.
+        mutating func walk(depth: Int) -> Walk {
+            guard depth < SmallJSONObject.maximumWalkDepth, position < bytes.count else { return .notJSON }
+            switch bytes[position] {
+            case UInt8(ascii: "{"):
+                position += 1
+                var keys = Set<String>()
+                return members(closedBy: UInt8(ascii: "}")) { reader in
+                    guard let key = reader.string() else { return .notJSON }
+                    guard keys.insert(key).inserted else { return .repeated(key) }
+                    reader.skipBlanks()
+                    guard reader.take(UInt8(ascii: ":")) else { return .notJSON }
+                    reader.skipBlanks()
+                    return reader.walk(depth: depth + 1)
+                }
+            case UInt8(ascii: "["):
+                position += 1
+                return members(closedBy: UInt8(ascii: "]")) { reader in reader.walk(depth: depth + 1) }
+            case UInt8(ascii: "\""):
+                return string() == nil ? .notJSON : .complete
+            default:
+                // A number or a literal: the bytes up to the next delimiter.
+                let start = position
+                while position < bytes.count, !Self.delimiters.contains(bytes[position]) { position += 1 }
+                return position > start ? .complete : .notJSON
+            }
+        }
+
+        static let delimiters: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "]"),
+            UInt8(ascii: "}")]
+
+        /// The comma-separated members of an object or array after its opening bracket, through `close`.
+        mutating func members(closedBy close: UInt8, _ member: (inout Reader) -> Walk) -> Walk {
+            skipBlanks()
+            if take(close) { return .complete }
+            while true {
+                skipBlanks()
+                let walked = member(&self)
+                guard case .complete = walked else { return walked }
+                skipBlanks()
+                if take(close) { return .complete }
+                guard take(UInt8(ascii: ",")) else { return .notJSON }
             }
         }
 

@@ -42,6 +42,18 @@ import Testing
         #expect(throws: SiteValidationError.self) { try PolicySnapshot(model: model) }
     }
 
+    /// A NUL would cut the stored name short; other control characters garble logs, tables and exports.
+    @Test func namesWithControlCharactersAreRefused() {
+        var model = Fixture.model
+        model.zones.append(Zone(id: "nul", name: "Kho\u{0}lưu trữ"))
+        model.people[0].displayName = "Nguyễn\nVăn"
+        model.doors[0].name += "\u{7F}"
+        let found = Set(model.validate().map { "\($0.collection.rawValue)/\($0.id)/\($0.field ?? "")" })
+        #expect(found == [
+            "zones/nul/name", "people/\(model.people[0].id)/displayName", "doors/\(model.doors[0].id)/name",
+        ])
+    }
+
     @Test func repetitionsNameWhereTheValueFirstAppeared() {
         var model = Fixture.model
         let firstDoor = model.doors.count

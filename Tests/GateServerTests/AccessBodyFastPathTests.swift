@@ -50,6 +50,22 @@ struct AccessBodyFastPathTests {
         #expect(Self.fast(text) == nil)
     }
 
+    @Test(arguments: [
+        (#"{"a":1,"a":2}"#, "a"), (#"{"a":1,"\u0061":[true]}"#, "a"), (#"{"x":{"b":null,"c":"1","b":{}}}"#, "b"),
+        (#"[1,{"k":"v"},{"k":"w","k":-1.5e3}]"#, "k"), (#" { "é" : "1" , "\u00e9" : "2" } "#, "é"),
+    ])
+    func repeatedKeysAreFoundAnywhere(text: String, key: String) {
+        #expect(SmallJSONObject.firstRepeatedKey(in: Array(text.utf8)) == key)
+    }
+
+    @Test(arguments: [
+        #"{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}"#, #"[]"#, #"{}"#, #""a""#, "12", #"{"a":"\"a\":"}"#,
+        "{\"a\":1,", #"{"a":"\x","a":2}"#,
+    ])
+    func noRepeatedKeyOrNotJSON(text: String) {
+        #expect(SmallJSONObject.firstRepeatedKey(in: Array(text.utf8)) == nil)
+    }
+
     @Test func invalidUTF8InAStringBeforeAnObjectIsRefused() {
         let bytes = Array(#"{"credential":""#.utf8) + [0xFF] + Array(#""{"type":"uid","uid":"04"}}"#.utf8)
         #expect(SmallJSONObject.parse(bytes).flatMap(AccessRequestBody.init) == nil)

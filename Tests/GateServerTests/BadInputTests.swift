@@ -16,6 +16,11 @@ struct BadInputTests {
         ("unknown credential type", #"{"credential": {"type": "nfc", "uid": "04AB"}}"#, 400, "credential.type"),
         ("uid not hex", #"{"credential": {"type": "uid", "uid": "zz-not-hex"}}"#, 400, "uid"),
         ("bad direction", #"{"credential": {"type": "uid", "uid": "04AB"}, "direction": "up"}"#, 400, "direction"),
+        ("repeated key", #"{"credential": {"type": "uid", "uid": "0499AABB", "uid": "DEADBEEF"}}"#, 400,
+            #""uid" appears twice"#),
+        ("repeated escaped key",
+            #"{"credential": {"type": "uid", "uid": "04AB"}, "\u0063redential": {"type": "uid", "uid": "04CD"}}"#,
+            400, #""credential" appears twice"#),
         ("certificate not base64",
             #"{"credential": {"type": "piv", "certificate": "%%%", "challenge": "x", "signature": "AAAA"}}"#,
             400, "challenge"),
@@ -37,6 +42,31 @@ struct BadInputTests {
             #expect(problem["decision"] as? String == "deny")
             #expect(problem["eventId"] is String)
             #expect((problem["type"] as? String)?.hasPrefix("/problems/") == true)
+        }
+        #expect(try await fixture.eventCount() == 1)
+    }
+
+    @Test(
+        "a body that breaks off (a bad chunk, less than its Content-Length) is a 400 journaled as a deny",
+        arguments: [
+            "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"cre\r\nZZZ\r\n",
+            "Content-Length: 100\r\n\r\n{\"credential\"",
+        ])
+    func brokenBody(framing: String) async throws {
+        let fixture = try await GateFixture.make()
+        let gate = try #require(fixture.tokens["gate"])
+        let app = try await buildApplication(fixture.configuration, services: fixture.services)
+        try await app.test(.live) { client in
+            let connection = EventStreamClient()
+            defer { connection.close() }
+            try connection.connect(port: try #require(client.port), raw: """
+                POST /v1/doors/vehicle-gate/access HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+                Authorization: Bearer \(gate)\r\nContent-Type: application/json\r\n\(framing)
+                """)
+            // A body shorter than its length ends when the client stops sending.
+            if framing.hasPrefix("Content-Length") { connection.finishSending() }
+            let head = try await connection.responseHead()
+            #expect(head.hasPrefix("HTTP/1.1 400"), "\(head)")
         }
         #expect(try await fixture.eventCount() == 1)
     }

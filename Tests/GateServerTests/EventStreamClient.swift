@@ -29,6 +29,14 @@ final class EventStreamClient: @unchecked Sendable {
 
     /// Connects to 127.0.0.1:`port` and sends `GET path` with `headers`.
     func connect(port: Int, path: String, headers: [String: String], limit: TimeInterval = 10) throws {
+        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        request += "\r\n"
+        try connect(port: port, raw: request, limit: limit)
+    }
+
+    /// Connects to 127.0.0.1:`port` and sends `raw` as it is (also requests no HTTP client library would send).
+    func connect(port: Int, raw request: String, limit: TimeInterval = 10) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket: \(errno)") }
         var timeout = timeval(tv_sec: Int(limit), tv_usec: 0)
@@ -43,9 +51,6 @@ final class EventStreamClient: @unchecked Sendable {
             }
         }
         guard connected == 0 else { throw Failure(description: "connect: \(errno)") }
-        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
-        for (name, value) in headers { request += "\(name): \(value)\r\n" }
-        request += "\r\n"
         let bytes = Array(request.utf8)
         guard send(descriptor, bytes, bytes.count, 0) == bytes.count else { throw Failure(description: "send") }
     }
@@ -55,6 +60,15 @@ final class EventStreamClient: @unchecked Sendable {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(with: Result { try self.next(count) })
+            }
+        }
+    }
+
+    /// The response's status line and header fields, read on a thread of its own.
+    func responseHead() async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try self.readUntil("\r\n\r\n") })
             }
         }
     }
@@ -122,6 +136,11 @@ final class EventStreamClient: @unchecked Sendable {
                 })
             }
         }
+    }
+
+    /// Half-closes the connection: nothing more is sent, as from a client that gives up in the middle of a body.
+    func finishSending() {
+        shutdown(descriptor, Int32(SHUT_WR))
     }
 
     func close() {

@@ -42,8 +42,10 @@ struct EventStreamTests {
         }
     }
 
-    @Test("a stream without Last-Event-ID starts with the next event")
-    func fromNow() async throws {
+    @Test(
+        "a stream without Last-Event-ID, or with one beyond the newest event, starts with the next event",
+        arguments: [nil, "1000000", "9223372036854775807"] as [String?])
+    func fromNow(lastEventID: String?) async throws {
         let fixture = try await GateFixture.make()
         let gate = try #require(fixture.tokens["gate"])
         let auditor = try #require(fixture.tokens["auditor"])
@@ -52,8 +54,9 @@ struct EventStreamTests {
             _ = try await send(client, .post, "/v1/doors/vehicle-gate/access", token: gate, body: Self.cuong)
             let stream = EventStreamClient()
             defer { stream.close() }
-            try stream.connect(port: try #require(client.port), path: "/v1/events/stream",
-                headers: ["Authorization": "Bearer \(auditor)"])
+            var headers = ["Authorization": "Bearer \(auditor)"]
+            headers["Last-Event-ID"] = lastEventID
+            try stream.connect(port: try #require(client.port), path: "/v1/events/stream", headers: headers)
             // The subscription is made when the request arrives; wait for it before the next tap.
             try await waitForSubscriber(client)
             let next = try await send(client, .post, "/v1/doors/vehicle-gate/access", token: gate, body: Self.unknown)
