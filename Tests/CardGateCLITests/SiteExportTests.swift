@@ -55,7 +55,7 @@ import Testing
         let hash = try PINHasher(iterations: 10).hash(pin: "2468")
         let model = SiteModel(
             timeZone: SiteTimeZone(identifier: "Asia/Bangkok", secondsFromUTC: 7 * 3600),
-            departments: [Department(id: "ops", name: "#1: \"Ops\" - yes\n\ttab")],
+            departments: [Department(id: "ops", name: "#1: \"Ops\" - yes: [a] {b} 'c' \\ & *")],
             people: [
                 Person(id: "p1", displayName: "- null", departmentId: "ops", kind: .contractor, status: .inactive,
                     responder: true, pinHash: hash)
