@@ -248,5 +248,10 @@ private struct FirstPositions<Values: Collection> where Values.Element: Hashable
 
 extension String {
     /// Whether the text holds an ASCII control character (C0 or DEL): names and short texts must not.
-    public var containsControlCharacters: Bool { utf8.contains { $0 < 0x20 || $0 == 0x7F } }
+    public var containsControlCharacters: Bool { containsControlCharacters(allowingLineBreaks: false) }
+
+    /// The same, with CR and LF allowed when `allowingLineBreaks` (multi-line texts such as PEM certificates).
+    public func containsControlCharacters(allowingLineBreaks: Bool) -> Bool {
+        utf8.contains { ($0 < 0x20 || $0 == 0x7F) && !(allowingLineBreaks && ($0 == 0x0A || $0 == 0x0D)) }
+    }
 }

@@ -34,9 +34,7 @@ struct AdminFields {
         guard (1...maximumLength).contains(text.unicodeScalars.count) else {
             throw Self.invalid("\(name) must be 1 to \(maximumLength) characters")
         }
-        guard lineBreaks ? !text.filter({ $0 != "\n" && $0 != "\r\n" && $0 != "\r" }).containsControlCharacters
-            : !text.containsControlCharacters
-        else {
+        guard !text.containsControlCharacters(allowingLineBreaks: lineBreaks) else {
             throw Self.invalid("\(name) must not contain control characters")
         }
         return text
