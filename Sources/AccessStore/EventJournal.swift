@@ -158,6 +158,25 @@ public actor EventJournal {
         }
     }
 
+    /// Copies new events into the lookup that queries use (``JournalLookup``), one chunk per transaction so that
+    /// appends go on between chunks, until it has caught up.
+    /// - Returns: how many events it copied.
+    @discardableResult
+    public nonisolated func catchUpLookup(chunk: Int = JournalLookup.defaultChunk) async throws(AccessStoreError)
+        -> Int
+    {
+        var copied = 0
+        do {
+            while true {
+                let count = try await writer.write { db in try JournalLookup.catchUp(in: db, limit: chunk) }
+                copied += count
+                if count < chunk { return copied }
+            }
+        } catch {
+            throw AccessStoreError(error)
+        }
+    }
+
     /// One page of events matching `filter`, newest first (see `JournalQuery`).
     public nonisolated func events(_ query: JournalQuery) async throws(AccessStoreError) -> JournalPage {
         do {

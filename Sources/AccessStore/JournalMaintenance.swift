@@ -1,19 +1,23 @@
 import GRDB
 
-/// The journal's upkeep in a long-running process: signed checkpoints on time even when no event arrives, and
-/// WAL checkpoints outside the commit path.
+/// The journal's upkeep in a long-running process: signed checkpoints on time even when no event arrives, the
+/// query lookup filled behind the commit path (``JournalLookup``), and WAL checkpoints outside the commit path.
 ///
 /// Without it, a checkpoint is signed only when an append finds one due, so the last events before a quiet night
-/// stay unsigned until the morning; and SQLite copies the WAL back into the database inside whichever commit
-/// crosses the `wal_autocheckpoint` size, which then waits for that copy. Each pass of the maintenance calls
-/// `EventJournal.checkpointIfDue()` and then runs a passive WAL checkpoint on a connection of its own, which
-/// neither blocks appends nor waits for them. The writer's automatic checkpoint stays on as a safety net for a
-/// WAL the passive checkpoints cannot finish while appends keep arriving.
+/// stay unsigned until the morning; queries read the events the lookup lacks from the journal itself, row by
+/// row; and SQLite copies the WAL back into the database inside whichever commit crosses the
+/// `wal_autocheckpoint` size, which then waits for that copy. Each pass of the maintenance calls
+/// `EventJournal.checkpointIfDue()`, then `EventJournal.catchUpLookup()`, and then runs a passive WAL checkpoint
+/// on a connection of its own, which neither blocks appends nor waits for them. The writer's automatic
+/// checkpoint stays on as a safety net for a WAL the passive checkpoints cannot finish while appends keep
+/// arriving.
 public struct JournalMaintenance: Sendable {
     /// What one pass did.
     public struct Pass: Sendable {
         /// The checkpoint the pass signed, if one was due.
         public var checkpoint: JournalCheckpoint?
+        /// Events the pass copied into the query lookup.
+        public var indexedEvents = 0
         /// Frames in the WAL and frames copied into the database, when the WAL was checkpointed.
         public var wal: (frames: Int, checkpointed: Int)?
         /// What failed; the next pass tries again.
@@ -37,11 +41,16 @@ public struct JournalMaintenance: Sendable {
         walCheckpointer = checkpointsWAL ? try WALCheckpointer(writer: journal.writer) : nil
     }
 
-    /// One pass: signs a checkpoint if the policy says one is due, then checkpoints the WAL.
+    /// One pass: signs a checkpoint if the policy says one is due, fills the lookup, then checkpoints the WAL.
     public func runOnce() async -> Pass {
         var pass = Pass()
         do {
             pass.checkpoint = try await journal.checkpointIfDue()
+        } catch {
+            pass.errors.append(error)
+        }
+        do {
+            pass.indexedEvents = try await journal.catchUpLookup()
         } catch {
             pass.errors.append(error)
         }

@@ -45,52 +45,84 @@ public struct JournalQuery: Sendable, Hashable {
     /// Runs the query in `db`.
     ///
     /// Journal times never decrease along the sequence (the schema enforces it), so a time range is first
-    /// turned into a sequence range with the time index; every other filter then uses its `(column, seq)`
-    /// index and reads newest first without sorting.
+    /// turned into a sequence range with the time index. A filter on a person, card, door, zone, reason or type
+    /// reads the events the lookup lacks from the journal, newest first, and then the older ones through the
+    /// lookup's `(column, seq)` index (``JournalLookup``); both read newest first without sorting, in one
+    /// snapshot of the database.
     public func page(in db: Database) throws -> JournalPage {
         guard (1...Self.maximumLimit).contains(limit) else {
             throw AccessStoreError(.invalidInput, "limit must be between 1 and \(Self.maximumLimit)")
         }
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
+        // Sequences start at 1; a page holds sequences below its cursor only.
+        var lower: Int64 = 1
+        var upper: Int64 = .max
         if fromMilliseconds != nil || toMilliseconds != nil {
             guard let range = try Self.sequences(from: fromMilliseconds, to: toMilliseconds, in: db) else {
                 return JournalPage(events: [], nextCursor: nil)
             }
-            conditions.append("seq BETWEEN ? AND ?")
-            arguments += [range.lowerBound, range.upperBound]
+            (lower, upper) = (range.lowerBound, range.upperBound)
         }
         if let cursor {
-            conditions.append("seq < ?")
-            arguments.append(cursor)
+            guard cursor > lower else { return JournalPage(events: [], nextCursor: nil) }
+            upper = min(upper, cursor - 1)
         }
-        let equalities: [(String, String?)] = [
+        guard lower <= upper else { return JournalPage(events: [], nextCursor: nil) }
+        let keys: [(String, String?)] = [
             ("person_id", personId), ("card_id", cardId), ("door_id", doorId), ("zone_id", zoneId),
-            ("reason", reason), ("type", type?.rawValue), ("decision", decision?.rawValue),
+            ("reason", reason), ("type", type?.rawValue),
         ]
-        for (column, value) in equalities {
-            if let value {
-                conditions.append("\(column) = ?")
-                arguments.append(value)
+        let equalities = (keys + [("decision", decision?.rawValue)]).compactMap { column, value in
+            value.map { (column, $0) }
+        }
+        var events: [JournalEvent] = []
+        events.reserveCapacity(limit + 1)
+        if keys.allSatisfy({ $0.1 == nil }) {
+            try Self.fetch(
+                "journal_event e", alias: "e", in: lower...upper, equalities: equalities, limit: limit + 1,
+                into: &events, db: db)
+        } else {
+            let indexedThrough = try JournalLookup.indexedThrough(in: db)
+            if max(lower, indexedThrough + 1) <= upper {
+                try Self.fetch(
+                    "journal_event e", alias: "e", in: max(lower, indexedThrough + 1)...upper,
+                    equalities: equalities, limit: limit + 1, into: &events, db: db)
+            }
+            if events.count <= limit, lower <= min(upper, indexedThrough) {
+                try Self.fetch(
+                    "journal_lookup k JOIN journal_event e ON e.seq = k.seq", alias: "k",
+                    in: lower...min(upper, indexedThrough), equalities: equalities,
+                    limit: limit + 1 - events.count, into: &events, db: db)
             }
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let more = events.count > limit
+        if more { events.removeLast(events.count - limit) }
+        return JournalPage(events: events, nextCursor: more ? events.last?.sequence : nil)
+    }
+
+    /// Appends to `events` up to `limit` events from `source` with sequences in `range`, newest first, whose
+    /// columns (of the table `alias` names) equal the given values.
+    private static func fetch(
+        _ source: String, alias: String, in range: ClosedRange<Int64>, equalities: [(String, String)], limit: Int,
+        into events: inout [JournalEvent], db: Database
+    ) throws {
+        var conditions = ["\(alias).seq BETWEEN ? AND ?"]
+        var arguments: [any DatabaseValueConvertible] = [range.lowerBound, range.upperBound]
+        for (column, value) in equalities {
+            conditions.append("\(alias).\(column) = ?")
+            arguments.append(value)
+        }
+        let whereClause = "WHERE " + conditions.joined(separator: " AND ")
         // A cursor decodes each row in place instead of copying every row first.
         let rows = try Row.fetchCursor(
             db,
-            sql: "SELECT \(JournalEvent.columns) FROM journal_event \(whereClause) ORDER BY seq DESC LIMIT ?",
-            arguments: StatementArguments(arguments + [limit + 1]))
-        var events: [JournalEvent] = []
-        events.reserveCapacity(limit)
-        var more = false
+            sql: """
+                SELECT \(JournalEvent.qualifiedColumns) FROM \(source) \(whereClause) \
+                ORDER BY \(alias).seq DESC LIMIT ?
+                """,
+            arguments: StatementArguments(arguments + [limit]))
         while let row = try rows.next() {
-            guard events.count < limit else {
-                more = true
-                break
-            }
             events.append(try JournalEvent(row: row))
         }
-        return JournalPage(events: events, nextCursor: more ? events.last?.sequence : nil)
     }
 }
 
@@ -122,6 +154,8 @@ extension JournalEvent {
     /// The columns `init(row:)` reads, in order.
     static let columns =
         "seq, time_ms, type, door_id, zone_id, person_id, card_id, decision, reason, actor, details, prev_hash, hash"
+    /// `columns` of the table named `e`.
+    static let qualifiedColumns = columns.split(separator: ", ").map { "e." + $0 }.joined(separator: ", ")
 
     /// Decodes a row selected with `columns`; a value of the wrong type throws, it never traps.
     init(row: Row) throws {

@@ -75,6 +75,7 @@ public struct JournalRetention: Sendable {
             arguments: [anchor, clock.nowMilliseconds()])
         try db.execute(sql: "DELETE FROM journal_event WHERE seq <= ?", arguments: [anchor])
         outcome.deletedEvents = db.changesCount
+        try db.execute(sql: "DELETE FROM journal_lookup WHERE seq <= ?", arguments: [anchor])
         try db.execute(sql: "DELETE FROM journal_checkpoint WHERE seq < ?", arguments: [anchor])
         outcome.deletedCheckpoints = db.changesCount
         outcome.anchorSequence = anchor

@@ -76,6 +76,8 @@ import Testing
         let journal = try await Self.journalWithUnsignedEvents(store, time: time)
         let pass = try await JournalMaintenance(journal: journal).runOnce()
         #expect(pass.errors.isEmpty)
+        #expect(pass.indexedEvents > 0)
+        #expect(try await store.writer.read { db in try JournalLookup.pending(in: db) } == 0)
         let wal = try #require(pass.wal)
         #expect(wal.frames > 0)
         #expect(wal.checkpointed == wal.frames)  // nobody was reading or writing

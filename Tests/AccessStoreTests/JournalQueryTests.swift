@@ -52,9 +52,13 @@ import Testing
             matches: { _ in false }),
     ]
 
-    @Test(arguments: cases)
-    func filtersReturnMatchingEventsNewestFirstAcrossPages(_ testCase: Case) async throws {
+    /// Each filter with the lookup empty (every event read from the journal), holding the first 95 events (pages
+    /// that cross from the journal into the lookup), and holding all 200.
+    @Test(arguments: cases, [0, 95, 200])
+    func filtersReturnMatchingEventsNewestFirstAcrossPages(_ testCase: Case, indexed: Int) async throws {
         let (store, events, _) = try Self.journal()
+        let copied = try await store.writer.write { db in try JournalLookup.catchUp(in: db, limit: indexed) }
+        #expect(copied == indexed)
         var query = testCase.query
         query.limit = 7
         var collected: [JournalEvent] = []
@@ -77,7 +81,45 @@ import Testing
         }
     }
 
-    @Test func paginationIsStableWhileEventsAreAppended() async throws {
+    @Test func theLookupCatchesUpInChunksAndOnlyOnce() async throws {
+        let (store, _, _) = try Self.journal()
+        let journal = EventJournal(writer: store.writer, journalWriter: JournalWriter(key: nil))
+        #expect(try await store.writer.read { db in try JournalLookup.pending(in: db) } == 200)
+        #expect(try await journal.catchUpLookup(chunk: 30) == 200)
+        #expect(try await journal.catchUpLookup(chunk: 30) == 0)
+        let rows = try await store.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, person_id, door_id, decision FROM journal_lookup ORDER BY seq")
+        }
+        let events = try await journal.events(JournalQuery(limit: 1000)).events.reversed()
+        #expect(rows.map { $0[0] as Int64 } == events.map(\.sequence))
+        #expect(rows.map { $0[1] as String? } == events.map(\.personId))
+        #expect(rows.map { $0[2] as String? } == events.map(\.doorId))
+        #expect(rows.map { $0[3] as String? } == events.map(\.decision?.rawValue))
+    }
+
+    /// A store made before the lookup existed: its events are copied into the lookup when it is opened, and the
+    /// journal keeps only its time index.
+    @Test func openingAnOlderStoreFillsTheLookup() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("journal.sqlite")
+        do {
+            let pool = try DatabasePool(path: path)
+            try StoreSchema.migrator.migrate(pool, upTo: "lockdown-v1")
+            _ = try await pool.write { db in try JournalWriter(key: nil).append((0..<40).map(Sample.decision), in: db) }
+        }
+        let store = try AccessStore.open(at: path)
+        let indexes = try await store.writer.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal_event'")
+        }
+        #expect(indexes == ["journal_event_time"])
+        #expect(try await store.writer.read { db in try JournalLookup.pending(in: db) } == 0)
+        let page = try await store.writer.read { db in try JournalQuery(personId: "person-2").page(in: db) }
+        #expect(!page.events.isEmpty && page.events.allSatisfy { $0.personId == "person-2" })
+    }
+
+    @Test(arguments: [false, true])
+    func paginationIsStableWhileEventsAreAppended(lookupCatchesUp: Bool) async throws {
         let directory = try TemporaryDirectory()
         let store = try AccessStore.open(at: directory.file("journal.sqlite"))
         let journal = EventJournal(store: store, key: .generate())
@@ -101,6 +143,7 @@ import Testing
             }
             seen += page.events.map(\.sequence)
             query.cursor = page.nextCursor
+            if lookupCatchesUp { try await journal.catchUpLookup(chunk: 13) }
             try await Task.sleep(for: .milliseconds(2))
         } while query.cursor != nil
         try await appender.value

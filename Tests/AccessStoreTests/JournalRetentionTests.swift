@@ -36,6 +36,23 @@ import Testing
         #expect(try Self.verify(store, key: key).isIntact)
     }
 
+    @Test(arguments: [0, 50, 120])
+    func pruningRemovesTheLookupsOfPrunedEvents(indexedBefore: Int) throws {
+        let key = JournalKey.generate()
+        let (store, time, writer) = try Self.journal(key: key)
+        try store.writer.write { db in _ = try JournalLookup.catchUp(in: db, limit: indexedBefore) }
+        let retention = JournalRetention(clock: time.clock, key: key)
+        try store.writer.write { db in _ = try retention.prune(olderThanDays: 4, in: db) }
+        try Sample.fill(store, count: 10, batch: 2, writer: writer, time: time, first: 120)
+        try store.writer.write { db in _ = try JournalLookup.catchUp(in: db, limit: 1000) }
+        let lookups = try store.writer.read { db in try Int64.fetchAll(db, sql: "SELECT seq FROM journal_lookup ORDER BY seq") }
+        #expect(lookups == Array(73...130))
+        let page = try store.writer.read { db in try JournalQuery(personId: "person-1", limit: 1000).page(in: db) }
+        #expect(page.events.map(\.sequence).min() ?? 0 > 72)
+        #expect(!page.events.isEmpty)
+        #expect(try Self.verify(store, key: key).isIntact)
+    }
+
     @Test func pruningWithoutTheKeyAnchorsOnTheLastCheckpointBeforeTheCutoff() throws {
         let key = JournalKey.generate()
         let (store, time, _) = try Self.journal(key: key)

@@ -1,0 +1,44 @@
+import GRDB
+
+/// The journal's lookup table: each event's person, card, door, zone, type, decision and reason, indexed for
+/// security staff queries, filled behind the commit path.
+///
+/// A commit inserts events into `journal_event` only, whose rows and time index grow at their right edge, so a
+/// group of events costs a few pages of WAL. ``catchUp(in:limit:)`` later copies the new events' lookup
+/// columns into `journal_lookup` in large groups, where events of the same person or door share index pages.
+/// The lookup holds every event up to its newest sequence (it is filled in sequence order); queries read the
+/// events after that from `journal_event` itself (``JournalQuery``), so an event is found from the moment its
+/// append returns, whether or not the lookup has caught up.
+///
+/// The lookup is derived data, not evidence: `journal verify` checks the chain in `journal_event`.
+public enum JournalLookup {
+    /// Events one ``catchUp(in:limit:)`` copies by default: a few milliseconds of the writer, so taps that
+    /// arrive meanwhile wait little.
+    public static let defaultChunk = 2000
+
+    /// The newest sequence in the lookup; every event up to it that retention left is in the lookup.
+    /// (Clamped so that the next sequence is a number even in a database edited by hand.)
+    static func indexedThrough(in db: Database) throws -> Int64 {
+        let newest = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM journal_lookup") ?? 0
+        return min(max(newest, 0), .max - 1)
+    }
+
+    /// Copies the lookup columns of up to `limit` events after the lookup's newest into the lookup.
+    /// - Returns: how many events it copied; fewer than `limit` means the lookup has caught up.
+    public static func catchUp(in db: Database, limit: Int = defaultChunk) throws -> Int {
+        try db.execute(
+            sql: """
+                INSERT INTO journal_lookup (seq, type, door_id, zone_id, person_id, card_id, decision, reason)
+                SELECT seq, type, door_id, zone_id, person_id, card_id, decision, reason FROM journal_event
+                WHERE seq > (SELECT coalesce(max(seq), 0) FROM journal_lookup) ORDER BY seq LIMIT ?
+                """,
+            arguments: [limit])
+        return db.changesCount
+    }
+
+    /// Events the lookup does not hold yet.
+    public static func pending(in db: Database) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM journal_event WHERE seq > ?", arguments: [indexedThrough(in: db)]) ?? 0
+    }
+}
