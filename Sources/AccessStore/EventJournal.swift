@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The tamper-evident entry journal, with group commit.
@@ -7,47 +8,57 @@ import GRDB
 /// transaction, so N concurrent appends cost one fsync rather than N. An append that throws was not
 /// committed; the caller must then fail closed (deny, and say the journal is unavailable).
 ///
+/// The commits run in a loop on the database's writer queue, which takes the waiting appends, commits them and
+/// answers them, and goes on while appends keep arriving: a commit follows the last without a hop between
+/// threads. After ``commitsPerTurn`` commits the loop lets the other writes queued meanwhile (administration,
+/// checkpoints, the lookup) go first, and then goes on.
+///
 /// Left alone, N busy writers settle into two halves that take turns: while one half commits, the other
 /// waits, and when the first half is answered, the second commits at once while the first prepares its next
 /// events. So after a commit the journal briefly gathers: it waits for as many appends as there were writers
 /// around the last commit (the group it committed plus those already waiting), for at most half the duration
 /// of that commit (and never over ``maximumGatherWait``), and then commits them all in one transaction. A lone
 /// writer never waits: it was the only writer around its last commit.
-public actor EventJournal {
+public final class EventJournal: Sendable {
     /// The most events one transaction takes; more wait for the next one.
     public static let maximumGroupSize = 1024
     /// The longest a commit waits for late appends, however slow the last commit was (a disk that stalled once
     /// must not make every later tap wait half the stall).
     public static let maximumGatherWait = Duration.milliseconds(5)
+    /// Commits in a row before the loop lets other writes on the writer queue go first.
+    public static let commitsPerTurn = 16
 
     private struct Waiter {
         var event: NewJournalEvent
         var continuation: CheckedContinuation<Result<JournalEvent, AccessStoreError>, Never>
     }
 
-    /// A commit waiting for late appends to join it.
-    private struct Gathering {
-        var target: Int
-        var generation: Int
-        var continuation: CheckedContinuation<Void, Never>
+    /// What the appends and the commit loop share, guarded by `condition`.
+    private struct State {
+        var waiting: [Waiter] = []
+        var isCommitting = false
+        /// How many appends were around the last commit: its group plus those that waited during it.
+        var recentWriters = 0
+        /// How long the last commit took.
+        var lastCommitDuration = Duration.zero
+        /// While the loop gathers: how many waiting appends end the wait early.
+        var gatherTarget: Int?
+        var commits = 0
+        var committedEvents = 0
+        var commitDurations = DurationHistogram(bounds: EventJournal.commitDurationBounds)
     }
 
-    public nonisolated let writer: any DatabaseWriter
-    public nonisolated let journalWriter: JournalWriter
-    private var waiting: [Waiter] = []
-    private var isCommitting = false
-    /// How many appends were around the last commit: its group plus those that waited during it.
-    private var recentWriters = 0
-    /// How long the last commit took.
-    private var lastCommitDuration = Duration.zero
-    private var gathering: Gathering?
-    private var gatheringGeneration = 0
+    public let writer: any DatabaseWriter
+    public let journalWriter: JournalWriter
+    private let condition = NSCondition()
+    nonisolated(unsafe) private var state = State()
+
     /// Transactions committed by this journal (for metrics: events per commit shows group commit at work).
-    public private(set) var commits = 0
+    public var commits: Int { withState { $0.commits } }
     /// Events committed by this journal.
-    public private(set) var committedEvents = 0
+    public var committedEvents: Int { withState { $0.committedEvents } }
     /// How long group-commit transactions took (inserts, commit and sync), failed ones included.
-    public private(set) var commitDurations = DurationHistogram(bounds: EventJournal.commitDurationBounds)
+    public var commitDurations: DurationHistogram { withState { $0.commitDurations } }
     /// Bucket bounds of ``commitDurations``: a sync on a sound disk takes well under a millisecond, a stalled one tens.
     public static let commitDurationBounds: [Double] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1]
 
@@ -56,7 +67,7 @@ public actor EventJournal {
         self.journalWriter = journalWriter
     }
 
-    public init(
+    public convenience init(
         store: AccessStore, key: JournalKey?, clock: JournalClock = .system,
         checkpointPolicy: CheckpointPolicy = .init()
     ) {
@@ -65,56 +76,63 @@ public actor EventJournal {
             journalWriter: JournalWriter(clock: clock, key: key, checkpointPolicy: checkpointPolicy))
     }
 
+    private func withState<T>(_ body: (inout State) -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return body(&state)
+    }
+
     /// Appends one event and returns it once it is durably committed.
     ///
     /// The append is not cancellable: once called, the event is committed or the call throws.
     /// - Throws: `AccessStoreError` (`invalidInput` for a malformed event, `diskFull`, `ioError`, ...).
-    public nonisolated func append(_ event: NewJournalEvent) async throws(AccessStoreError) -> JournalEvent {
+    public func append(_ event: NewJournalEvent) async throws(AccessStoreError) -> JournalEvent {
         // Checked by the caller's task, in parallel with other callers, not on the serialised commit path.
         try JournalWriter.validate(event)
-        return try await enqueue(event).get()
+        return try await withCheckedContinuation { continuation in
+            let startsLoop = withState { state in
+                state.waiting.append(Waiter(event: event, continuation: continuation))
+                if let target = state.gatherTarget, state.waiting.count >= target {
+                    condition.signal()
+                }
+                guard !state.isCommitting else { return false }
+                state.isCommitting = true
+                return true
+            }
+            if startsLoop {
+                writer.asyncWriteWithoutTransaction { db in self.commitWaiting(in: db) }
+            }
+        }.get()
     }
 
-    private func enqueue(_ event: NewJournalEvent) async -> Result<JournalEvent, AccessStoreError> {
-        await withCheckedContinuation { continuation in
-            waiting.append(Waiter(event: event, continuation: continuation))
-            if let gathering, waiting.count >= gathering.target {
-                endGathering(gathering.generation)
-            }
-            if !isCommitting {
-                isCommitting = true
-                Task { await self.commitWaiting() }
-            }
-        }
-    }
-
-    /// Commits groups of waiting appends until none are left.
-    private func commitWaiting() async {
-        while !waiting.isEmpty {
-            let target = min(Self.maximumGroupSize, recentWriters)
-            let gatherLimit = min(lastCommitDuration / 2, Self.maximumGatherWait)
-            if waiting.count < target, gatherLimit > Duration.zero {
-                await gather(until: target, atMost: gatherLimit)
-            }
-            let group = Array(waiting.prefix(Self.maximumGroupSize))
-            waiting.removeFirst(group.count)
-            let events = group.map(\.event)
-            let journalWriter = self.journalWriter
+    /// Commits groups of waiting appends until none are left, or until this turn on the writer queue is over.
+    private func commitWaiting(in db: Database) {
+        for _ in 0..<Self.commitsPerTurn {
+            guard let group = nextGroup() else { return }
             let start = ContinuousClock.now
             let result: Result<[JournalEvent], AccessStoreError>
             do {
-                result = .success(
-                    try await writer.write { db in try journalWriter.append(events, in: db, validated: true) })
+                var committed: [JournalEvent] = []
+                try db.inTransaction(.immediate) {
+                    committed = try journalWriter.append(group.map(\.event), in: db, validated: true)
+                    return .commit
+                }
+                result = .success(committed)
             } catch {
                 result = .failure(AccessStoreError(error))
             }
-            lastCommitDuration = ContinuousClock.now - start
-            commitDurations.record(seconds: lastCommitDuration.secondsValue)
-            recentWriters = group.count + waiting.count
+            let duration = ContinuousClock.now - start
+            withState { state in
+                state.lastCommitDuration = duration
+                state.commitDurations.record(seconds: duration.secondsValue)
+                state.recentWriters = group.count + state.waiting.count
+                if case .success(let committed) = result {
+                    state.commits += 1
+                    state.committedEvents += committed.count
+                }
+            }
             switch result {
             case .success(let committed):
-                commits += 1
-                committedEvents += committed.count
                 for (waiter, event) in zip(group, committed) {
                     waiter.continuation.resume(returning: .success(event))
                 }
@@ -124,26 +142,29 @@ public actor EventJournal {
                 }
             }
         }
-        isCommitting = false
+        // Appends keep coming: let the writes queued meanwhile go first, then go on.
+        writer.asyncWriteWithoutTransaction { db in self.commitWaiting(in: db) }
     }
 
-    /// Waits until `target` appends are waiting or `limit` has passed, whichever comes first.
-    private func gather(until target: Int, atMost limit: Duration) async {
-        gatheringGeneration += 1
-        let generation = gatheringGeneration
-        await withCheckedContinuation { continuation in
-            gathering = Gathering(target: target, generation: generation, continuation: continuation)
-            Task {
-                try? await Task.sleep(for: limit)
-                self.endGathering(generation)
-            }
+    /// The next group to commit, after gathering late appends; `nil` (and the loop ends) when none are waiting.
+    private func nextGroup() -> [Waiter]? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !state.waiting.isEmpty else {
+            state.isCommitting = false
+            return nil
         }
-    }
-
-    private func endGathering(_ generation: Int) {
-        guard let gathering, gathering.generation == generation else { return }
-        self.gathering = nil
-        gathering.continuation.resume()
+        let target = min(Self.maximumGroupSize, state.recentWriters)
+        let gatherLimit = min(state.lastCommitDuration / 2, Self.maximumGatherWait)
+        if state.waiting.count < target, gatherLimit > Duration.zero {
+            state.gatherTarget = target
+            let deadline = Date(timeIntervalSinceNow: gatherLimit.secondsValue)
+            while state.waiting.count < target, condition.wait(until: deadline) {}
+            state.gatherTarget = nil
+        }
+        let group = Array(state.waiting.prefix(Self.maximumGroupSize))
+        state.waiting.removeFirst(group.count)
+        return group
     }
 
     /// Writes a checkpoint now if the policy says one is due (the daemon calls this on a timer),
@@ -162,7 +183,7 @@ public actor EventJournal {
     /// appends go on between chunks, until it has caught up.
     /// - Returns: how many events it copied.
     @discardableResult
-    public nonisolated func catchUpLookup(chunk: Int = JournalLookup.defaultChunk) async throws(AccessStoreError)
+    public func catchUpLookup(chunk: Int = JournalLookup.defaultChunk) async throws(AccessStoreError)
         -> Int
     {
         var copied = 0
@@ -178,7 +199,7 @@ public actor EventJournal {
     }
 
     /// One page of events matching `filter`, newest first (see `JournalQuery`).
-    public nonisolated func events(_ query: JournalQuery) async throws(AccessStoreError) -> JournalPage {
+    public func events(_ query: JournalQuery) async throws(AccessStoreError) -> JournalPage {
         do {
             return try await writer.read { db in try query.page(in: db) }
         } catch {

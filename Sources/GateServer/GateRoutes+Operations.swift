@@ -25,7 +25,7 @@ extension GateRoutes {
     /// The Prometheus exposition: counters, then the gauges read now (journal lag, challenges, local readers).
     func metricsText() async -> String {
         let counts = services.recorder.counts
-        let commitDurations = await services.recorder.journal.commitDurations
+        let commitDurations = services.recorder.journal.commitDurations
         let now = services.clock()
         var gauges: [GateMetrics.Gauge] = [
             .init("cardgate_journal_appends_total", "Events this server appended to the journal.",
@@ -33,7 +33,7 @@ extension GateRoutes {
             .init("cardgate_journal_append_failures_total", "Journal appends that failed.", Double(counts.failed)),
             .init("cardgate_journal_group_commits_total",
                 "Transactions of the journal's group commit (appends per commit = group size).",
-                Double(await services.recorder.journal.commits)),
+                Double(services.recorder.journal.commits)),
             .init("cardgate_journal_commit_seconds_total",
                 "Time spent in group commits (inserts, commit, sync), failed ones included.", commitDurations.sum),
             .init("cardgate_journal_pending_events", "Events waiting for their group commit.",

@@ -87,7 +87,7 @@ import Testing
         #expect(try await store.writer.read { db in try JournalLookup.pending(in: db) } == 200)
         #expect(try await journal.catchUpLookup(chunk: 30) == 200)
         #expect(try await journal.catchUpLookup(chunk: 30) == 0)
-        let rows = try await store.writer.read { db in
+        let rows = try store.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, person_id, door_id, decision FROM journal_lookup ORDER BY seq")
         }
         let events = try await journal.events(JournalQuery(limit: 1000)).events.reversed()

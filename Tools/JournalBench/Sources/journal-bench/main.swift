@@ -80,7 +80,8 @@ func load(path: String, events count: Int) throws {
         try Row.fetchAll(
             db, sql: """
                 SELECT type, name, sql FROM sqlite_master
-                WHERE tbl_name = 'journal_event' AND type IN ('index', 'trigger') AND sql IS NOT NULL
+                WHERE tbl_name IN ('journal_event', 'journal_lookup') AND type IN ('index', 'trigger')
+                    AND sql IS NOT NULL
                 """
         ).map { (type: $0["type"] as String, name: $0["name"] as String, sql: $0["sql"] as String) }
     }
@@ -121,6 +122,7 @@ func load(path: String, events count: Int) throws {
     }
     FileHandle.standardError.write(Data("\rloaded \(sequence); building indexes\n".utf8))
     try store.writer.writeWithoutTransaction { db in
+        _ = try JournalLookup.catchUp(in: db, limit: count)
         for object in saved {
             try db.execute(sql: object.sql)
         }
@@ -138,9 +140,17 @@ func load(path: String, events count: Int) throws {
     try key.publicKey.base64EncodedString().write(toFile: keyPath, atomically: true, encoding: .utf8)
 }
 
+/// --without time,zone: drops these journal indexes first, to see what each costs a commit.
+func dropIndexes(named list: String?, in store: AccessStore) throws {
+    for index in (list ?? "").split(separator: ",") {
+        try store.writer.write { db in try db.execute(sql: "DROP INDEX journal_event_\(index)") }
+    }
+}
+
 func append(path: String, writers: Int, events count: Int) async throws {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     let store = try AccessStore.open(at: path, options: storeOptions())
+    try dropIndexes(named: option("without"), in: store)
     let journal = EventJournal(store: store, key: .generate())
     // --maintenance: WAL checkpoints in the background every 250 ms, as the daemon runs them.
     let maintenance = CommandLine.arguments.contains("--maintenance")
@@ -162,11 +172,16 @@ func append(path: String, writers: Int, events count: Int) async throws {
     let elapsed = seconds(begin)
     let total = perWriter * writers
     let stored = try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT max(seq) FROM journal_event") }
-    let commits = await journal.commits
+    let commits = journal.commits
+    let pending = try await store.writer.read { db in try JournalLookup.pending(in: db) }
+    let catchUpBegin = ContinuousClock.now
+    try await journal.catchUpLookup()
+    let catchUp = seconds(catchUpBegin)
     print("""
         append: \(writers) writers, \(total) events in \(String(format: "%.2f", elapsed)) s = \
         \(String(format: "%.0f", Double(total) / elapsed)) events/s (\(stored ?? 0) stored, \(commits) commits, \
-        \(String(format: "%.1f", Double(total) / Double(max(1, commits)))) events per commit)
+        \(String(format: "%.1f", Double(total) / Double(max(1, commits)))) events per commit); \
+        then \(pending) events not yet in the lookup, copied in \(String(format: "%.3f", catchUp)) s
         """)
 }
 
@@ -175,10 +190,7 @@ func append(path: String, writers: Int, events count: Int) async throws {
 func batch(path: String, size: Int, commits: Int) throws {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     let store = try AccessStore.open(at: path, options: storeOptions())
-    // --without time,zone: drops these journal indexes first, to see what each costs a commit.
-    for index in (option("without") ?? "").split(separator: ",") {
-        try store.writer.write { db in try db.execute(sql: "DROP INDEX journal_event_\(index)") }
-    }
+    try dropIndexes(named: option("without"), in: store)
     // --no-sync: commits without the WAL sync, to see what the sync costs a commit.
     if CommandLine.arguments.contains("--no-sync") {
         try store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
