@@ -43,6 +43,9 @@ public final class EventJournal: Sendable {
         var lastCommitDuration = Duration.zero
         /// While the loop gathers: how many waiting appends end the wait early.
         var gatherTarget: Int?
+        /// Events committed since the last copy into the lookup, and whether a copy is queued.
+        var eventsNotInLookup = 0
+        var isLookupCopyQueued = false
         var commits = 0
         var committedEvents = 0
         var commitDurations = DurationHistogram(bounds: EventJournal.commitDurationBounds)
@@ -122,14 +125,22 @@ public final class EventJournal: Sendable {
                 result = .failure(AccessStoreError(error))
             }
             let duration = ContinuousClock.now - start
-            withState { state in
+            let queuesLookupCopy = withState { state in
                 state.lastCommitDuration = duration
                 state.commitDurations.record(seconds: duration.secondsValue)
                 state.recentWriters = group.count + state.waiting.count
-                if case .success(let committed) = result {
-                    state.commits += 1
-                    state.committedEvents += committed.count
+                guard case .success(let committed) = result else { return false }
+                state.commits += 1
+                state.committedEvents += committed.count
+                state.eventsNotInLookup += committed.count
+                guard state.eventsNotInLookup >= JournalLookup.defaultChunk, !state.isLookupCopyQueued else {
+                    return false
                 }
+                state.isLookupCopyQueued = true
+                return true
+            }
+            if queuesLookupCopy {
+                writer.asyncWriteWithoutTransaction { db in self.copyToLookup(in: db) }
             }
             switch result {
             case .success(let committed):
@@ -144,6 +155,21 @@ public final class EventJournal: Sendable {
         }
         // Appends keep coming: let the writes queued meanwhile go first, then go on.
         writer.asyncWriteWithoutTransaction { db in self.commitWaiting(in: db) }
+    }
+
+    /// Copies one chunk of new events into the lookup (queued on the writer after the commits that made one), so
+    /// that queries find few events outside it and a copy holds up appends only briefly. A failure is left to
+    /// the maintenance, which tries again and reports it.
+    private func copyToLookup(in db: Database) {
+        var copied = 0
+        try? db.inTransaction {
+            copied = try JournalLookup.catchUp(in: db, limit: JournalLookup.defaultChunk)
+            return .commit
+        }
+        withState { state in
+            state.eventsNotInLookup = max(0, state.eventsNotInLookup - copied)
+            state.isLookupCopyQueued = false
+        }
     }
 
     /// The next group to commit, after gathering late appends; `nil` (and the loop ends) when none are waiting.

@@ -8,13 +8,15 @@ import GRDB
 /// columns into `journal_lookup` in large groups, where events of the same person or door share index pages.
 /// The lookup holds every event up to its newest sequence (it is filled in sequence order); queries read the
 /// events after that from `journal_event` itself (``JournalQuery``), so an event is found from the moment its
-/// append returns, whether or not the lookup has caught up.
+/// append returns, whether or not the lookup has caught up. ``EventJournal`` copies a chunk after every
+/// ``defaultChunk`` events it commits; ``JournalMaintenance`` catches up with the rest (events other writers
+/// appended, a lookup built for an existing journal).
 ///
 /// The lookup is derived data, not evidence: `journal verify` checks the chain in `journal_event`.
 public enum JournalLookup {
-    /// Events one ``catchUp(in:limit:)`` copies by default: a few milliseconds of the writer, so taps that
-    /// arrive meanwhile wait little.
-    public static let defaultChunk = 2000
+    /// Events one ``catchUp(in:limit:)`` copies by default: about 2 ms of the writer, so taps that arrive
+    /// meanwhile wait little.
+    public static let defaultChunk = 256
 
     /// The newest sequence in the lookup; every event up to it that retention left is in the lookup.
     /// (Clamped so that the next sequence is a number even in a database edited by hand.)

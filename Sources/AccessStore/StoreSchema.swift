@@ -131,7 +131,8 @@ public enum StoreSchema {
         """
 
     /// The journal's lookup columns in a table of their own (``JournalLookup``), with the indexes that used to sit on
-    /// `journal_event`; existing events are copied over.
+    /// `journal_event`; existing events are copied over. Like the events, lookup rows are never updated, and only
+    /// retention deletes them; `journal verify` checks that they agree with the events.
     ///
     /// Each of these indexes has a leaf per person, card, door or zone in use, so an event on `journal_event` dirtied
     /// about one page per index, and a group commit of 32 events wrote about 150 WAL pages where the events alone
@@ -159,6 +160,15 @@ public enum StoreSchema {
         CREATE INDEX journal_lookup_zone ON journal_lookup(zone_id, seq) WHERE zone_id IS NOT NULL;
         CREATE INDEX journal_lookup_reason ON journal_lookup(reason, seq) WHERE reason IS NOT NULL;
         CREATE INDEX journal_lookup_type ON journal_lookup(type, seq);
+        CREATE TRIGGER journal_lookup_no_update BEFORE UPDATE ON journal_lookup
+        BEGIN
+            SELECT RAISE(ABORT, 'journal: lookup rows are copies of events and never change');
+        END;
+        CREATE TRIGGER journal_lookup_delete_only_pruned BEFORE DELETE ON journal_lookup
+        WHEN OLD.seq > coalesce((SELECT seq FROM journal_anchor), 0)
+        BEGIN
+            SELECT RAISE(ABORT, 'journal: only retention deletes lookup rows, up to the anchor');
+        END;
         INSERT INTO journal_lookup (seq, type, door_id, zone_id, person_id, card_id, decision, reason)
             SELECT seq, type, door_id, zone_id, person_id, card_id, decision, reason FROM journal_event ORDER BY seq;
         """

@@ -97,6 +97,16 @@ import Testing
         #expect(rows.map { $0[3] as String? } == events.map(\.decision?.rawValue))
     }
 
+    @Test func theJournalCopiesIntoTheLookupAsItCommits() async throws {
+        let store = try AccessStore.inMemory()
+        let journal = EventJournal(store: store, key: nil)
+        for index in 0..<(2 * JournalLookup.defaultChunk + 50) {
+            _ = try await journal.append(Sample.decision(index))
+        }
+        let pending = try await store.writer.read { db in try JournalLookup.pending(in: db) }
+        #expect(pending < JournalLookup.defaultChunk)
+    }
+
     /// A store made before the lookup existed: its events are copied into the lookup when it is opened, and the
     /// journal keeps only its time index.
     @Test func openingAnOlderStoreFillsTheLookup() async throws {

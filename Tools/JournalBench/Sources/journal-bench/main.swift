@@ -173,6 +173,8 @@ func append(path: String, writers: Int, events count: Int) async throws {
     let total = perWriter * writers
     let stored = try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT max(seq) FROM journal_event") }
     let commits = journal.commits
+    let durations = journal.commitDurations
+    let commitTime = durations.sum / Double(max(1, durations.count)) * 1e6
     let pending = try await store.writer.read { db in try JournalLookup.pending(in: db) }
     let catchUpBegin = ContinuousClock.now
     try await journal.catchUpLookup()
@@ -180,7 +182,9 @@ func append(path: String, writers: Int, events count: Int) async throws {
     print("""
         append: \(writers) writers, \(total) events in \(String(format: "%.2f", elapsed)) s = \
         \(String(format: "%.0f", Double(total) / elapsed)) events/s (\(stored ?? 0) stored, \(commits) commits, \
-        \(String(format: "%.1f", Double(total) / Double(max(1, commits)))) events per commit); \
+        \(String(format: "%.1f", Double(total) / Double(max(1, commits)))) events per commit, \
+        \(String(format: "%.0f", commitTime)) us per commit, \
+        \(String(format: "%.0f", elapsed * 1e6 / Double(max(1, commits)))) us from commit to commit); \
         then \(pending) events not yet in the lookup, copied in \(String(format: "%.3f", catchUp)) s
         """)
 }
