@@ -44,6 +44,10 @@ public struct JournalDamage: Sendable, Hashable, CustomStringConvertible {
         case rewritten
         /// A checkpoint (or the retention anchor) has a bad signature, an untrusted key, or is missing.
         case badCheckpoint = "bad_checkpoint"
+        /// The events are intact, but the query lookup (``JournalLookup``) disagrees with them: a row is missing,
+        /// differs from its event, or lies beyond the journal's end, so queries by person, card, door, zone,
+        /// reason or type would hide or misattribute events.
+        case lookupMismatch = "lookup_mismatch"
     }
 
     /// The first sequence number that is wrong.

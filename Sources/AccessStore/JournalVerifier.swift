@@ -101,6 +101,8 @@ public struct JournalVerifier: Sendable {
         var start: Int64 = 1
         var startHash = [UInt8](CanonicalEventEncoding.genesisHash)
         var anchorDamage: JournalDamage?
+        /// The newest sequence in the query lookup, when the database has one.
+        var lookupThrough: Int64?
         var minimumRangeSize: Int64
         var checkpointPolicy: CheckpointPolicy?
 
@@ -126,6 +128,9 @@ public struct JournalVerifier: Sendable {
                     + " (SELECT max(seq) FROM journal_event WHERE seq > ?1)", arguments: [anchor ?? 0])
             firstSequence = try bounds?.decode(atIndex: 0)
             lastSequence = try bounds?.decode(atIndex: 1)
+            if try db.tableExists("journal_lookup") {
+                lookupThrough = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM journal_lookup") ?? 0
+            }
             if let anchor {
                 if let first = checkpoints.first, first.sequence == anchor, isTrusted(first), let hash = first.hash {
                     start = anchor + 1
@@ -178,11 +183,45 @@ public struct JournalVerifier: Sendable {
             return low
         }
 
-        /// Scans one range: sequence continuity, hashes, links inside the range and its checkpoints.
+        /// Scans one range: sequence continuity, hashes, links inside the range and its checkpoints, and then
+        /// whether the query lookup agrees with the range's events.
         func scan(_ db: Database, _ range: ClosedRange<Int64>, _ counter: ProgressCounter) throws -> RangeScan {
-            try RawEvent.withRows(in: db, from: range.lowerBound, through: range.upperBound) { rows in
+            var checked = try RawEvent.withRows(in: db, from: range.lowerBound, through: range.upperBound) { rows in
                 try scan(rows, range, counter)
             }
+            if checked.anomaly == nil, let lookupThrough, lookupThrough >= range.lowerBound {
+                checked.lookupMismatch = try Self.firstLookupMismatch(
+                    in: db, from: range.lowerBound, through: min(range.upperBound, lookupThrough))
+            }
+            return checked
+        }
+
+        /// The first event from `first` through `last` whose lookup row is missing or differs from it.
+        static func firstLookupMismatch(in db: Database, from first: Int64, through last: Int64) throws -> Int64? {
+            let differs = ["type", "door_id", "zone_id", "person_id", "card_id", "decision", "reason"]
+                .map { "k.\($0) IS NOT e.\($0)" }.joined(separator: " OR ")
+            return try Int64.fetchOne(
+                db, sql: """
+                    SELECT e.seq FROM journal_event e LEFT JOIN journal_lookup k ON k.seq = e.seq
+                    WHERE e.seq BETWEEN ? AND ? AND (k.seq IS NULL OR \(differs)) ORDER BY e.seq LIMIT 1
+                    """, arguments: [first, last])
+        }
+
+        /// Lookup damage, once the chain is intact: a row that disagrees with its event, or rows beyond the end.
+        func lookupDamage(_ scans: [RangeScan], result: JournalVerification) -> JournalDamage? {
+            guard let lookupThrough else { return nil }
+            if let sequence = scans.compactMap(\.lookupMismatch).min() {
+                return JournalDamage(
+                    sequence: sequence, kind: .lookupMismatch,
+                    detail: "the query lookup row of event \(sequence) is missing or differs from the event: queries "
+                        + "by person, card, door, zone, reason or type would hide or misattribute it")
+            }
+            let end = result.lastSequence ?? (start - 1)
+            guard lookupThrough > end else { return nil }
+            return JournalDamage(
+                sequence: end + 1, kind: .lookupMismatch,
+                detail: "the query lookup holds rows up to \(lookupThrough) but the journal ends at \(end): "
+                    + "queries would hide the events appended next")
         }
 
         private func scan(
@@ -299,7 +338,7 @@ public struct JournalVerifier: Sendable {
                 return finish(result, expected: expected)
             }
             result = finish(result, expected: expected)
-            result.damage = try unsignedDamage(result, in: db)
+            result.damage = try unsignedDamage(result, in: db) ?? lookupDamage(scans, result: result)
             return result
         }
 
@@ -365,6 +404,8 @@ public struct JournalVerifier: Sendable {
         var checkpointsChecked = 0
         var lastGoodCheckpoint: Int64?
         var anomaly: Anomaly?
+        /// The first event of the range whose query lookup row is missing or differs from it.
+        var lookupMismatch: Int64?
     }
 
     /// A checkpoint as read, with each column `nil` when it has the wrong type.

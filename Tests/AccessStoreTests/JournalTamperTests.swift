@@ -93,6 +93,46 @@ import Testing
     }
 
     /// Someone who knows the encoding replaces an event and recomputes its hash (42 ends a range of 7).
+    /// The events stay intact; the query lookup, filled through event 80, is changed.
+    static let lookupCases: [Case] = [
+        Case(name: "delete a lookup row", sql: ["DELETE FROM journal_lookup WHERE seq = 44"], sequence: 44,
+             kind: .lookupMismatch),
+        Case(name: "give an event to another person",
+             sql: ["UPDATE journal_lookup SET person_id = 'person-9' WHERE seq = 47"], sequence: 47,
+             kind: .lookupMismatch),
+        Case(name: "drop an event's door", sql: ["UPDATE journal_lookup SET door_id = NULL WHERE seq = 12"],
+             sequence: 12, kind: .lookupMismatch),
+        Case(name: "claim the lookup holds the newest events",
+             sql: ["INSERT INTO journal_lookup (seq, type) VALUES (100, 'access_decision')"], sequence: 81,
+             kind: .lookupMismatch),
+        Case(name: "a lookup row beyond the end",
+             sql: ["INSERT INTO journal_lookup (seq, type) VALUES (150, 'access_decision')"], sequence: 81,
+             kind: .lookupMismatch),
+    ]
+
+    @Test(arguments: lookupCases, [1, 16])
+    func tamperingWithTheLookupIsFound(_ testCase: Case, ranges: Int) throws {
+        let store = try Self.journal()
+        try store.writer.write { db in _ = try JournalLookup.catchUp(in: db, limit: 80) }
+        let verifier = JournalVerifier(parallelism: ranges, minimumRangeSize: 1)
+        #expect(try verifier.verify(store.writer).isIntact)
+        for statement in testCase.sql {
+            try Sample.tamper(store, statement)
+        }
+        let damage = try verifier.verify(store.writer).damage
+        #expect(damage?.kind == testCase.kind)
+        #expect(damage?.sequence == testCase.sequence)
+    }
+
+    @Test func aLookupRowBeyondACompleteLookupIsFound() throws {
+        let store = try Self.journal()
+        try store.writer.write { db in _ = try JournalLookup.catchUp(in: db, limit: 1000) }
+        try Sample.tamper(store, "INSERT INTO journal_lookup (seq, type) VALUES (150, 'access_decision')")
+        let damage = try JournalVerifier().verify(store.writer).damage
+        #expect(damage?.kind == .lookupMismatch)
+        #expect(damage?.sequence == 101)
+    }
+
     @Test(arguments: [Int64(44), 42], [1, 16])
     func aRehashedEditIsFoundAtTheEditedEvent(sequence: Int64, ranges: Int) throws {
         let store = try Self.journal()

@@ -75,7 +75,7 @@ enum Sample {
     static let journalTriggers = [
         "journal_event_append_at_head", "journal_event_no_update", "journal_event_delete_only_pruned",
         "journal_checkpoint_no_update", "journal_checkpoint_delete_only_pruned", "journal_anchor_forward_only",
-        "journal_anchor_no_delete",
+        "journal_anchor_no_delete", "journal_lookup_no_update", "journal_lookup_delete_only_pruned",
     ]
 
     /// Runs raw SQL the way someone with the sqlite3 command line would: triggers dropped first.
