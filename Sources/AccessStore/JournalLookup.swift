@@ -12,11 +12,12 @@ import GRDB
 /// ``defaultChunk`` events it commits; ``JournalMaintenance`` catches up with the rest (events other writers
 /// appended, a lookup built for an existing journal).
 ///
-/// The lookup is derived data, not evidence: `journal verify` checks the chain in `journal_event`.
+/// The lookup is derived data, not evidence: `journal verify` checks that it agrees with the events.
 public enum JournalLookup {
-    /// Events one ``catchUp(in:limit:)`` copies by default: about 2 ms of the writer, so taps that arrive
-    /// meanwhile wait little.
-    public static let defaultChunk = 256
+    /// Events one ``catchUp(in:limit:)`` copies by default. A copy holds up the appends behind it, and costs
+    /// less per event the more events share its index pages (30 000 events copied in chunks of 256: 15 us per
+    /// event; of 1024: 6.9 us; of 4096: 4.4 us): 1024 events take the writer about 7 ms.
+    public static let defaultChunk = 1024
 
     /// The newest sequence in the lookup; every event up to it that retention left is in the lookup.
     /// (Clamped so that the next sequence is a number even in a database edited by hand.)

@@ -307,8 +307,9 @@ func query(path: String, samples: Int) throws {
     }
     let plan = try store.writer.read { db in
         try Row.fetchAll(
-            db, sql: "EXPLAIN QUERY PLAN SELECT * FROM journal_event WHERE door_id = ? AND seq >= ? AND seq <= ?"
-                + " ORDER BY seq DESC LIMIT 51", arguments: ["door-1", 1, 100])
+            db, sql: "EXPLAIN QUERY PLAN SELECT e.* FROM journal_lookup k JOIN journal_event e ON e.seq = k.seq"
+                + " WHERE k.seq BETWEEN ? AND ? AND k.door_id = ? ORDER BY k.seq DESC LIMIT 1001",
+            arguments: [1, 100, "door-1"])
             .map { $0["detail"] as String? ?? "" }
     }
     print("door/day plan: \(plan.joined(separator: "; "))")
