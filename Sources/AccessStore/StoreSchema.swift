@@ -144,6 +144,13 @@ public enum StoreSchema {
         DROP INDEX journal_event_zone;
         DROP INDEX journal_event_reason;
         DROP INDEX journal_event_type;
+        \(journalLookupTableSQL)
+        INSERT INTO journal_lookup (seq, type, door_id, zone_id, person_id, card_id, decision, reason)
+            SELECT seq, type, door_id, zone_id, person_id, card_id, decision, reason FROM journal_event ORDER BY seq;
+        """
+
+    /// The lookup table, its indexes and triggers (also run by ``JournalLookup/rebuild(in:)``).
+    static let journalLookupTableSQL = """
         CREATE TABLE journal_lookup (
             seq INTEGER PRIMARY KEY CHECK (seq >= 1),
             type TEXT NOT NULL,
@@ -169,8 +176,6 @@ public enum StoreSchema {
         BEGIN
             SELECT RAISE(ABORT, 'journal: only retention deletes lookup rows, up to the anchor');
         END;
-        INSERT INTO journal_lookup (seq, type, door_id, zone_id, person_id, card_id, decision, reason)
-            SELECT seq, type, door_id, zone_id, person_id, card_id, decision, reason FROM journal_event ORDER BY seq;
         """
 
     /// Times in the model are UTC milliseconds; booleans are 0 or 1; enumerations are checked.

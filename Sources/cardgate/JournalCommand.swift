@@ -11,7 +11,10 @@ struct JournalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
         abstract: "Verify, export and prune the tamper-evident entry journal.",
-        subcommands: [JournalVerifyCommand.self, JournalExportCommand.self, JournalPruneCommand.self]
+        subcommands: [
+            JournalVerifyCommand.self, JournalExportCommand.self, JournalPruneCommand.self,
+            JournalRebuildLookupCommand.self,
+        ]
     )
 }
 
@@ -207,7 +210,11 @@ struct JournalPruneCommand: ParsableCommand {
             ).verify(store.writer)
             guard verification.isIntact else {
                 print(JournalReport.describe(verification))
-                FileHandle.standardError.write(Data("cardgate: refusing to prune a damaged journal\n".utf8))
+                var message = "cardgate: refusing to prune a damaged journal"
+                if verification.damage?.kind == .lookupMismatch {
+                    message += " (the events are intact: `cardgate journal rebuild-lookup` rebuilds the lookup)"
+                }
+                FileHandle.standardError.write(Data((message + "\n").utf8))
                 throw ExitCode.failure
             }
             let retention = JournalRetention(key: journalKey)
@@ -215,6 +222,32 @@ struct JournalPruneCommand: ParsableCommand {
             let anchor = outcome.anchorSequence.map(String.init) ?? "none"
             print(
                 "pruned \(outcome.deletedEvents) events and \(outcome.deletedCheckpoints) checkpoints; anchor \(anchor)")
+        } catch {
+            JournalReport.fail(error)
+        }
+    }
+}
+
+struct JournalRebuildLookupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild-lookup",
+        abstract: "Rebuild the query lookup from the events, when verify reports lookup_mismatch.",
+        discussion: """
+            The lookup is what queries by person, card, door, zone, reason or type read; it is built from the \
+            events, which this command does not change. It runs in one transaction and holds the database's \
+            write lock meanwhile (about 35 s for 10 million events): a running daemon's taps wait and, past its \
+            busy timeout, are denied because they cannot be journaled. Run it with the daemon stopped or at a \
+            quiet time.
+            """
+    )
+
+    @OptionGroup var database: JournalDatabaseOptions
+
+    func run() throws {
+        do {
+            let store = try AccessStore.open(at: database.db, options: .init(existingStoreOnly: true))
+            let count = try store.writer.write { db in try JournalLookup.rebuild(in: db) }
+            print("rebuilt the query lookup: \(count) events")
         } catch {
             JournalReport.fail(error)
         }

@@ -54,7 +54,10 @@ import Testing
             let queue = try DatabaseQueue(path: database)
             try queue.writeWithoutTransaction { db in
                 let triggers = try String.fetchAll(
-                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal_event'")
+                    db, sql: """
+                        SELECT name FROM sqlite_master
+                        WHERE type = 'trigger' AND tbl_name IN ('journal_event', 'journal_lookup')
+                        """)
                 for trigger in triggers { try db.execute(sql: "DROP TRIGGER \(trigger)") }
                 try db.execute(sql: sql)
             }
@@ -192,6 +195,25 @@ import Testing
             "journal", "export", "--db", journal.database, "--from", "2026-02-02", "--to", "2026-02-01")
         #expect(backwards.status != 0)
         #expect(backwards.errors.contains("--from must be before --to"))
+    }
+
+    @Test func aTamperedLookupIsReportedAndRebuilt() async throws {
+        let journal = try Journal(days: 3)
+        try await DatabaseQueue(path: journal.database).write { db in _ = try JournalLookup.catchUp(in: db) }
+        try journal.tamper("DELETE FROM journal_lookup WHERE person_id = 'person-3'")
+        let policy = ["--checkpoint-events", "10", "--checkpoint-seconds", "8640000"]
+        let verify = ["journal", "verify", "--db", journal.database, "--key", journal.keyFile] + policy
+        let damaged = try await CardGateRun.run(verify, in: journal.directory)
+        #expect(damaged.status == 1)
+        #expect(damaged.output.contains("journal DAMAGED: lookup_mismatch at sequence 4"))
+        let prune = try await CardGateRun.run(
+            ["journal", "prune", "--db", journal.database, "--older-than", "0"] + policy, in: journal.directory)
+        #expect(prune.status == 1)
+        #expect(prune.errors.contains("rebuild-lookup"))
+        let rebuild = try await journal.run("journal", "rebuild-lookup", "--db", journal.database)
+        #expect(rebuild.status == 0)
+        #expect(rebuild.output.contains("rebuilt the query lookup: 72 events"))
+        #expect(try await CardGateRun.run(verify, in: journal.directory).status == 0)
     }
 
     @Test func pruneRefusesADamagedJournalAndChangesNothing() async throws {
