@@ -81,6 +81,7 @@ let package = Package(
             dependencies: [
                 "AccessPolicy", "AccessStore", "Credentials", "SiteFile", "DoorAgent", "SmartCard",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),

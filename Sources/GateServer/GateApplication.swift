@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -31,6 +32,8 @@ public func buildApplication(
     GateRoutes(services: resolved).register(on: router)
     var app = Application(
         router: router,
+        server: .http1(configuration: HTTP1Channel.Configuration(
+            idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1_000_000_000)))),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "cardgated"),
         logger: log)

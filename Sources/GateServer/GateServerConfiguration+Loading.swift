@@ -15,6 +15,7 @@ import Logging
 /// | `challengeTimeToLiveSeconds` | `CARDGATE_CHALLENGE_TIME_TO_LIVE_SECONDS` | | 0 < s ≤ 300 (default 10) |
 /// | `maximumBodyBytes` | `CARDGATE_MAXIMUM_BODY_BYTES` | | ≥ 1024 (default 65536) |
 /// | `allowedAuthenticationFailures` | `CARDGATE_ALLOWED_AUTHENTICATION_FAILURES` | | per address (default 5) |
+/// | `idleTimeoutSeconds` | `CARDGATE_IDLE_TIMEOUT_SECONDS` | | silent connection closed after, 0 < s ≤ 3600 (default 60) |
 /// | `logLevel` | `CARDGATE_LOG_LEVEL` | | trace, debug, info, notice, warning, error, critical |
 /// | `doors.N.id`, `.reader`, `.lock`, … | `CARDGATE_DOORS_N_READER`, … | | local doors |
 ///
@@ -95,6 +96,12 @@ extension GateServerConfiguration {
             guard failures >= 0 else { throw ConfigurationError("allowedAuthenticationFailures must be 0 or more") }
             allowedAuthenticationFailures = failures
         }
+        if let seconds = config.double(forKey: "idleTimeoutSeconds") {
+            guard seconds > 0, seconds <= 3600 else {
+                throw ConfigurationError("idleTimeoutSeconds must be more than 0 and at most 3600")
+            }
+            idleTimeout = seconds
+        }
         if let level = config.string(forKey: "logLevel") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
@@ -169,6 +176,7 @@ extension GateServerConfiguration {
             "challengeTimeToLiveSeconds \(challengeTimeToLive)",
             "maximumBodyBytes \(maximumBodySize)",
             "allowedAuthenticationFailures \(allowedAuthenticationFailures)",
+            "idleTimeoutSeconds \(idleTimeout)",
             "logLevel \(logLevel.rawValue)",
         ]
         for door in localDoors {

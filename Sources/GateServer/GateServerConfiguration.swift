@@ -25,6 +25,9 @@ public struct GateServerConfiguration: Sendable, Hashable {
     public var maximumBodySize: Int
     /// Authentication failures one address may make per ``FailureLimiter`` window before its answers are slowed.
     public var allowedAuthenticationFailures: Int
+    /// Seconds a connection may send nothing, between requests or in the middle of one (a body that stalls),
+    /// before it is closed. Answers being written, such as an event stream, are not cut.
+    public var idleTimeout: TimeInterval
     /// Doors whose readers are attached to this machine: the daemon runs their door agents in-process.
     public var localDoors: [LocalDoorConfiguration]
     /// The least severe log level written.
@@ -34,7 +37,7 @@ public struct GateServerConfiguration: Sendable, Hashable {
         host: String = "127.0.0.1", port: Int = 8443, databasePath: String = "/var/lib/cardgate/cardgate.db",
         caCertificateFiles: [String] = [], journalKeyPath: String? = nil, siteFiles: [String] = [],
         challengeTimeToLive: TimeInterval = 10, maximumBodySize: Int = 64 * 1024,
-        allowedAuthenticationFailures: Int = 5,
+        allowedAuthenticationFailures: Int = 5, idleTimeout: TimeInterval = 60,
         localDoors: [LocalDoorConfiguration] = [], logLevel: Logger.Level = .info
     ) {
         self.host = host
@@ -46,6 +49,7 @@ public struct GateServerConfiguration: Sendable, Hashable {
         self.challengeTimeToLive = challengeTimeToLive
         self.maximumBodySize = maximumBodySize
         self.allowedAuthenticationFailures = allowedAuthenticationFailures
+        self.idleTimeout = idleTimeout
         self.localDoors = localDoors
         self.logLevel = logLevel
     }

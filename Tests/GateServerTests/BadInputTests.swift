@@ -71,6 +71,35 @@ struct BadInputTests {
         #expect(try await fixture.eventCount() == 1)
     }
 
+    @Test("a connection that stops sending, in the middle of a body or before a request, is closed")
+    func stalledConnectionsAreClosed() async throws {
+        let fixture = try await GateFixture.make(idleTimeout: 0.5)
+        let gate = try #require(fixture.tokens["gate"])
+        let app = try await buildApplication(fixture.configuration, services: fixture.services)
+        try await app.test(.live) { client in
+            let stalled = EventStreamClient()
+            defer { stalled.close() }
+            // Without the idle timeout these connections stay open until the 30 s read limit: untilClosed throws.
+            try stalled.connect(port: try #require(client.port), raw: """
+                POST /v1/doors/vehicle-gate/access HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+                Authorization: Bearer \(gate)\r\nContent-Type: application/json\r\n\
+                Content-Length: 100\r\n\r\n{"credential"
+                """, limit: 30)
+            _ = try await stalled.untilClosed()
+            let silent = EventStreamClient()
+            defer { silent.close() }
+            try silent.connect(port: try #require(client.port), raw: "", limit: 30)
+            #expect(try await silent.untilClosed() == "")
+        }
+        // The request cut off is a deny in the journal, like any body that breaks off.
+        var events = 0
+        for _ in 0..<300 where events == 0 {
+            events = try await fixture.eventCount()
+            if events == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(events == 1)
+    }
+
     @Test("invalid base64 in a PIV credential is a 400 naming the field")
     func invalidBase64() async throws {
         let fixture = try await GateFixture.make()

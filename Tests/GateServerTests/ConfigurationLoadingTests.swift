@@ -29,6 +29,7 @@ struct ConfigurationLoadingTests {
         caCertificates: [ca/office-ca.pem, /etc/ssl/other-ca.pem]
         challengeTimeToLiveSeconds: 7.5
         maximumBodyBytes: 4096
+        idleTimeoutSeconds: 20
         logLevel: debug
         doors:
           - { id: server-room-door, reader: "Reader A 00 00", lock: command, unlockCommand: [/bin/true, "1"] }
@@ -48,6 +49,7 @@ struct ConfigurationLoadingTests {
         #expect(configuration.caCertificateFiles == [directory + "/ca/office-ca.pem", "/etc/ssl/other-ca.pem"])
         #expect(configuration.challengeTimeToLive == 7.5)
         #expect(configuration.maximumBodySize == 4096)
+        #expect(configuration.idleTimeout == 20)
         #expect(configuration.logLevel == .debug)
         #expect(configuration.localDoors == [
             LocalDoorConfiguration(doorId: "server-room-door", reader: "Reader A 00 00",
@@ -102,6 +104,8 @@ struct ConfigurationLoadingTests {
             ("maximumBodyBytes: lots", [:], "maximumBodyBytes"),
             ("maximumBodyBytes: 10", [:], "maximumBodyBytes"),
             ("challengeTimeToLiveSeconds: 0", [:], "challengeTimeToLiveSeconds"),
+            ("idleTimeoutSeconds: 0", [:], "idleTimeoutSeconds"),
+            ("", ["CARDGATE_IDLE_TIMEOUT_SECONDS": "forever"], "idleTimeoutSeconds"),
             ("listn: 127.0.0.1:1", [:], "listn"),
             ("logLevel: loud", [:], "logLevel"),
             ("", ["CARDGATE_MAXIMUM_BODY_BYTES": "12kB"], "maximumBodyBytes"),

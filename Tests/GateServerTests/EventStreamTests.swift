@@ -123,6 +123,33 @@ struct EventStreamTests {
         #expect(text.hasSuffix("0\r\n\r\n"), "\(text)")
     }
 
+    @Test("a stream outlives the idle timeout: only connections that send nothing while nothing is answered close")
+    func streamOutlivesIdleTimeout() async throws {
+        let fixture = try await GateFixture.make(idleTimeout: 0.5)
+        let gate = try #require(fixture.tokens["gate"])
+        let auditor = try #require(fixture.tokens["auditor"])
+        let app = try await buildApplication(fixture.configuration, services: fixture.services)
+        try await app.test(.live) { client in
+            let stream = EventStreamClient()
+            defer { stream.close() }
+            try stream.connect(port: try #require(client.port), path: "/v1/events/stream",
+                headers: ["Authorization": "Bearer \(auditor)"])
+            try await waitForSubscriber(client)
+            try await Task.sleep(for: .seconds(2))  // four idle timeouts
+            // The test client's own connection sat idle meanwhile and was closed: tap on a new one.
+            let tap = EventStreamClient()
+            defer { tap.close() }
+            try tap.connect(port: try #require(client.port), raw: """
+                POST /v1/doors/vehicle-gate/access HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+                Authorization: Bearer \(gate)\r\nContent-Type: application/json\r\n\
+                Content-Length: \(Self.cuong.utf8.count)\r\n\r\n\(Self.cuong)
+                """)
+            #expect(try await tap.responseHead().hasPrefix("HTTP/1.1 200"))
+            let events = try await stream.events(1)
+            #expect(events.first?.data.contains("vehicle-gate") == true)
+        }
+    }
+
     /// Polls `/metrics` until one live stream is open (a liveness bound of about five seconds).
     func waitForSubscriber(_ client: any TestClientProtocol) async throws {
         for _ in 0..<500 {
