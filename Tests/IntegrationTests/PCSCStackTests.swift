@@ -58,7 +58,7 @@ extension PCSCD {
             try await PCSCTestSupport.requirePCSCD()
             let contents = (0..<1500).map { UInt8(truncatingIfNeeded: $0 * 13) }
             let bridge = PCSCTestSupport.bridge(SimulatedFileCard(contents: contents, chunkSize: 200), reader: Self.readerB)
-            try bridge.insert()
+            try await Self.insertIntoEmptyReader(bridge, Self.readerB)
             defer { bridge.remove() }
             let channel = try await Self.connectWhenReady(Self.readerB)
             let response = try await channel.send(try CommandAPDU(cla: 0, ins: 0xB0, p1: 0, p2: 0, le: 256))
@@ -71,7 +71,7 @@ extension PCSCD {
         func removedMidTransaction() async throws {
             try await PCSCTestSupport.requirePCSCD()
             let bridge = PCSCTestSupport.bridge(SimulatedUIDCard(uid: Self.uid), reader: Self.readerB)
-            try bridge.insert()
+            try await Self.insertIntoEmptyReader(bridge, Self.readerB)
             let channel = try await Self.connectWhenReady(Self.readerB)
             let caught = await Self.pcscError {
                 try await channel.withTransaction {
@@ -159,6 +159,14 @@ extension PCSCD {
                 }
             }
             throw lastError ?? PCSCError(.noSmartcard, function: "SCardConnect")
+        }
+
+        /// Inserts `bridge`'s card once pcscd has seen the card of an earlier test leave `reader`, and waits until it
+        /// sees the new one: a connection made in between reaches the old card, which then disappears under it.
+        static func insertIntoEmptyReader(_ bridge: VPCDBridge, _ reader: String) async throws {
+            try await PCSCTestSupport.waitForCard(present: false, in: reader)
+            try bridge.insert()
+            try await PCSCTestSupport.waitForCard(present: true, in: reader)
         }
 
         /// Inserts through vpcd once pcscd listens again on the bridge's port.
