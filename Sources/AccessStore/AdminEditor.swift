@@ -136,10 +136,7 @@ public final class AdminEditor: Sendable {
         case .delete:
             guard let stored else { return .refused(.notFound(collection, id: id)) }
             if case .door = stored {
-                let tokens = try String.fetchAll(db, sql: """
-                    SELECT t.id FROM token_door d JOIN token t ON t.id = d.token_id
-                    WHERE d.door_id = ? AND t.revoked_ms IS NULL ORDER BY t.id
-                    """, arguments: [id])
+                let tokens = try DoorTokenBindings.activeTokens(boundTo: id, in: db)
                 if !tokens.isEmpty {
                     return .refused(.stillReferenced(collection, id: id,
                         by: tokens.map { "controller token '\($0)' is bound to it (revoke the token first)" }))

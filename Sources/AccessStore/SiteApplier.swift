@@ -105,6 +105,7 @@ public struct SiteApplier: Sendable {
 
         try sync.remove(levels.removed, from: "access_level", .accessLevels)
         try sync.remove(cards.removed, from: "card", .credentials)
+        try sync.refuseRemovingBoundDoors(doors.removed)
         try sync.remove(doors.removed, from: "door", .doors)
         try sync.remove(people.removed, from: "person", .people)
         try sync.remove(schedules.removed, from: "schedule", .schedules)
@@ -280,6 +281,21 @@ private struct TableSync {
                 try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
             }
         }
+    }
+
+    /// Refuses to remove doors that controller tokens in use are bound to: removing one would unbind the token
+    /// silently (as `DELETE /v1/doors/{id}` refuses too).
+    func refuseRemovingBoundDoors(_ ids: [String]) throws {
+        var problems: [SiteModelProblem] = []
+        for id in ids {
+            let tokens = try DoorTokenBindings.activeTokens(boundTo: id, in: db)
+            guard !tokens.isEmpty else { continue }
+            let names = tokens.map { "'\($0)'" }.joined(separator: ", ")
+            problems.append(SiteModelProblem(
+                collection: .doors, index: currentIndex[.doors]?[id] ?? 0, id: id, field: nil,
+                message: "cannot be removed: controller token \(names) is bound to it (revoke the token first)"))
+        }
+        if !problems.isEmpty { throw SiteApplyError(problems: problems) }
     }
 
     private func named(_ collection: SiteCollection, _ id: String, removed: Bool = false, _ body: () throws -> Void)

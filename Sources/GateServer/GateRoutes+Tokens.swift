@@ -1,3 +1,4 @@
+import AccessPolicy
 import AccessStore
 import Foundation
 import Hummingbird
@@ -57,8 +58,12 @@ struct TokenBody: Decodable {
         if let doorIds, let bad = doorIds.first(where: { !GateRoutes.isValidId($0) }) {
             throw APIProblem.badRequest("door id '\(bad.prefix(64))' is not a valid id", code: "invalid-body")
         }
-        if let name, !(1...200).contains(name.count) {
-            throw APIProblem.badRequest("name must be 1 to 200 characters", code: "invalid-body")
+        if let doorIds, let repeated = doorIds.enumerated().first(where: { doorIds[..<$0.offset].contains($0.element) }) {
+            throw APIProblem.badRequest("door id '\(repeated.element)' appears more than once", code: "invalid-body")
+        }
+        if let name, !(1...200).contains(name.count) || name.containsControlCharacters {
+            throw APIProblem.badRequest("name must be 1 to 200 characters without control characters",
+                code: "invalid-body")
         }
     }
 }

@@ -155,6 +155,32 @@ import Testing
         #expect(loaded.credentials.count == 6)
     }
 
+    @Test func aDoorBoundToAControllerTokenIsNotRemovedUntilTheTokenIsRevoked() async throws {
+        let store = try await ExampleSite.store()
+        try await store.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO token (id, role, secret_hash, created_ms) VALUES ('tok-canteen', 'controller', zeroblob(32), 1);
+                INSERT INTO token_door VALUES ('tok-canteen', 'canteen-door');
+                """)
+        }
+        var site = try ExampleSite.model()
+        site.doors.removeAll { $0.id == "canteen-door" }
+        site.accessLevels.removeAll { $0.id == "canteen" }
+        site.zones.removeAll { $0.id == "canteen" }
+        let before = try await store.siteModel()
+        await #expect {
+            try await store.apply(site, scope: .site, actor: "erin", journal: JournalWriter(key: nil))
+        } throws: { error in
+            guard let error = error as? SiteApplyError, let problem = error.problems.first else { return false }
+            return error.problems.count == 1 && problem.collection == .doors && problem.id == "canteen-door"
+                && problem.description.contains("controller token 'tok-canteen' is bound to it")
+        }
+        #expect(try await store.siteModel() == before)
+        try await store.writer.write { db in try db.execute(sql: "UPDATE token SET revoked_ms = 2") }
+        let report = try await store.apply(site, scope: .site, actor: "erin", journal: JournalWriter(key: nil))
+        #expect(report.removed[.doors] == 1)
+    }
+
     @Test func aPeopleApplyKeepsStoredPINsAndCertificates() async throws {
         let store = try await ExampleSite.store()
         let hash = try PINHasher(iterations: 10).hash(pin: "2468")
