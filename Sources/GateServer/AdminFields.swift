@@ -19,10 +19,12 @@ struct AdminFields {
 
     private func key(_ name: String) -> AnyCodingKey { AnyCodingKey(stringValue: name) }
 
+    /// Foundation's decoder throws its own error, not a `DecodingError`, for a number the type cannot hold (5.5 for
+    /// an integer), so any error decoding the field is the field's.
     private func value<T: Decodable>(_ type: T.Type, _ name: String, _ expected: String) throws -> T? {
         do {
             return try container.decodeIfPresent(type, forKey: key(name))
-        } catch is DecodingError {
+        } catch {
             throw Self.invalid("\(name) must be \(expected)")
         }
     }
@@ -128,7 +130,7 @@ struct AdminFields {
             return try container.decodeIfPresent(type, forKey: key(name))
         } catch let problem as APIProblem {
             throw problem
-        } catch is DecodingError {
+        } catch {
             throw Self.invalid("\(name) must be \(expected)")
         }
     }
