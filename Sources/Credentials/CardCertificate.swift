@@ -14,6 +14,19 @@ public struct CardCertificate: Sendable {
     public let guid: String?
     public let publicKey: CardPublicKey
 
+    /// Why the bytes are not a certificate, in words for an administrator: the parsers' own descriptions name
+    /// their source files and lines, which an answer over HTTP must not carry.
+    static func plainReason(_ error: any Error) -> String {
+        guard let error = error as? ASN1Error else { return "its fields do not form a valid certificate" }
+        switch error.code {
+        case .truncatedASN1Field: return "the DER encoding is cut short"
+        case .unexpectedFieldType: return "a field has the wrong ASN.1 type"
+        case .invalidASN1IntegerEncoding: return "an integer is badly encoded"
+        case .unsupportedFieldLength: return "a field is longer than supported"
+        default: return "the bytes are not a valid DER structure"
+        }
+    }
+
     /// Parses `der` as exactly one DER certificate with a supported card key.
     public init(der: [UInt8]) throws(CertificateFailure) {
         try self.init(der: der, fingerprint: Self.fingerprint(of: der))
@@ -24,7 +37,7 @@ public struct CardCertificate: Sendable {
         do {
             parsed = try Certificate(derEncoded: der)
         } catch {
-            throw .notACertificate(String(describing: error).prefix(200).description)
+            throw .notACertificate(Self.plainReason(error))
         }
         guard let key = CardPublicKey(parsed.publicKey) else {
             throw .unsupportedKey(Self.describe(parsed.publicKey))
