@@ -482,6 +482,18 @@ public struct JournalVerifier: Sendable {
                 sequence: sequence, kind: .deleted,
                 detail: "event \(sequence) was removed and later events renumbered")
         case let written?:
+            // An event put in before this one, hashed and linked as if the journal had written it: this event was
+            // written as the one before and still links to the one before that.
+            let genesis: [UInt8]? = sequence == 2 ? [UInt8](CanonicalEventEncoding.genesisHash) : nil
+            let previousPrevious: [UInt8]? = events.first { $0.sequence == sequence - 2 }?.hash ?? genesis
+            if written == sequence - 1, let before = events.first(where: { $0.sequence == sequence - 1 }),
+                before.hash != event.hash, let previousPrevious, event.previousHash == previousPrevious
+            {
+                return JournalDamage(
+                    sequence: sequence - 1, kind: .inserted,
+                    detail: "event \(sequence - 1) was not written by the journal: the event after it was written as "
+                        + "\(sequence - 1) and follows event \(sequence - 2); later events were renumbered")
+            }
             return JournalDamage(
                 sequence: sequence, kind: .inserted,
                 detail: "position \(sequence) holds a copy of the event written as \(written)")

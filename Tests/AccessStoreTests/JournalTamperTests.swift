@@ -144,6 +144,35 @@ import Testing
         #expect(damage?.sequence == sequence)
     }
 
+    /// A forged event hashed and linked at 44, the original 44 onwards renumbered: found at 44, not at the break.
+    @Test(arguments: [Int64(44), 1], [1, 16])
+    func aForgedEventWithAValidHashIsFoundWhereItWasPut(sequence: Int64, ranges: Int) throws {
+        let store = try Self.journal()
+        let forged = try store.writer.read { db in
+            let previous = try Data.fetchOne(
+                db, sql: "SELECT hash FROM journal_event WHERE seq = ?", arguments: [sequence - 1])
+                ?? Data(CanonicalEventEncoding.genesisHash)
+            let time = try #require(try Int64.fetchOne(
+                db, sql: "SELECT time_ms FROM journal_event WHERE seq = ?", arguments: [sequence]))
+            let event = NewJournalEvent(
+                type: .accessDecision, doorId: "door-1", personId: "person-9", decision: .grant, reason: "granted")
+            return JournalEvent(
+                sequence: sequence, timeMilliseconds: time, event: event, previousHash: previous,
+                hash: CanonicalEventEncoding.hash(
+                    previousHash: previous, sequence: sequence, timeMilliseconds: time, event: event))
+        }
+        try Sample.tamper(store, "UPDATE journal_event SET seq = seq + 1000000 WHERE seq >= ?", arguments: [sequence])
+        try Sample.tamper(store, "UPDATE journal_event SET seq = seq - 999999 WHERE seq > 1000000")
+        try Sample.tamper(
+            store, """
+                INSERT INTO journal_event (seq, time_ms, type, door_id, person_id, decision, reason, details,
+                    prev_hash, hash) VALUES (?, ?, 'access_decision', 'door-1', 'person-9', 'grant', 'granted', '{}', ?, ?)
+                """, arguments: [sequence, forged.timeMilliseconds, forged.previousHash, forged.hash])
+        let damage = try JournalVerifier(parallelism: ranges, minimumRangeSize: 1).verify(store.writer).damage
+        #expect(damage?.kind == .inserted)
+        #expect(damage?.sequence == sequence)
+    }
+
     /// Someone rewrites the chain from event 44 onwards consistently; only the signed checkpoint shows it.
     @Test func aRewrittenChainIsCaughtByTheNextCheckpoint() throws {
         let store = try Self.journal()
