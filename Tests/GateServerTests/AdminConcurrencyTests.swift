@@ -59,7 +59,6 @@ struct AdminConcurrencyTests {
     func jsonSite() async throws {
         let fixture = try await GateFixture.storeBacked()
         let admin = try #require(fixture.tokens["admin"])
-        let gate = try #require(fixture.tokens["gate"])
         let site = """
             {"site": {"timeZone": "Asia/Ho_Chi_Minh", "utcOffset": "+07:00"},
              "departments": [{"id": "office", "name": "O"}, {"id": "admin", "name": "A"},
@@ -76,6 +75,18 @@ struct AdminConcurrencyTests {
                "departmentIds": ["it"]}]}
             """
         try await fixture.test { client in
+            // The controller tokens are bound to doors the site removes: refused until they are revoked.
+            let bound = try await send(client, .put, "/v1/site", token: admin, body: site)
+            #expect(bound.status == .unprocessableContent)
+            let boundErrors = try #require(json(bound)["errors"] as? [String])
+            #expect(boundErrors.count == 3 && boundErrors.allSatisfy { $0.contains("is bound to it") }, "\(boundErrors)")
+            let controllers = try await fixture.services.store.writer.read { db in
+                try String.fetchAll(db, sql: "SELECT id FROM token WHERE role = 'controller'")
+            }
+            for id in controllers { _ = try await fixture.services.tokens.revoke(id: id) }
+            let gate = try await fixture.services.tokens.create(
+                role: .controller, doorIds: ["vehicle-gate"], name: "gate").secret
+
             let applied = try await send(client, .put, "/v1/site", token: admin, body: site)
             #expect(applied.status == .ok, "\(String(buffer: applied.body))")
             let removed = try #require(json(applied)["removed"] as? [String: Int])
