@@ -84,9 +84,15 @@ public final class AccessStore: Sendable {
             if options.readOnly {
                 // A pool even when read-only, so that verification can scan ranges in parallel.
                 writer = try DatabasePool(path: path, configuration: configuration)
-                let complete = try writer.read { db in try StoreSchema.migrator.hasCompletedMigrations(db) }
-                guard complete else {
-                    throw AccessStoreError(.notACardGateStore, "\(path) is not an up-to-date CardGate store")
+                // Verification and export read the journal of a store written by an earlier version too (an
+                // evidence copy is not migrated); a store from a later version may mean things this one does not.
+                let (journal, later) = try writer.read { db in
+                    (try db.tableExists("journal_event"), try StoreSchema.migrator.hasBeenSuperseded(db))
+                }
+                guard journal else { throw AccessStoreError(.notACardGateStore, "\(path) is not a CardGate store") }
+                guard !later else {
+                    throw AccessStoreError(
+                        .notACardGateStore, "\(path) was written by a later version of CardGate; use that version")
                 }
             } else {
                 writer = try DatabasePool(path: path, configuration: configuration)

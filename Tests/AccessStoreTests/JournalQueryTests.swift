@@ -128,6 +128,22 @@ import Testing
         #expect(!page.events.isEmpty && page.events.allSatisfy { $0.personId == "person-2" })
     }
 
+    /// An evidence copy written by an earlier version is verified read-only, as it is: not migrated, no lookup.
+    @Test func anOlderStoreIsVerifiedReadOnlyWithoutBeingMigrated() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("journal.sqlite")
+        do {
+            let pool = try DatabasePool(path: path)
+            try StoreSchema.migrator.migrate(pool, upTo: "lockdown-v1")
+            _ = try await pool.write { db in try JournalWriter(key: nil).append((0..<40).map(Sample.decision), in: db) }
+        }
+        let store = try AccessStore.open(at: path, options: .init(readOnly: true))
+        let verification = try JournalVerifier().verify(store.writer)
+        #expect(verification.isIntact)
+        #expect(verification.eventsChecked == 40)
+        #expect(try await store.writer.read { db in try db.tableExists("journal_lookup") } == false)
+    }
+
     @Test(arguments: [false, true])
     func paginationIsStableWhileEventsAreAppended(lookupCatchesUp: Bool) async throws {
         let directory = try TemporaryDirectory()
