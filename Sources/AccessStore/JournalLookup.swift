@@ -40,12 +40,14 @@ public enum JournalLookup {
     }
 
     /// Drops the lookup and builds it again from the events, in one transaction: the remedy when `journal verify`
-    /// reports a lookup that disagrees with the journal. Appends wait while it runs (about 3.5 us per event).
+    /// reports a lookup that disagrees with the journal. Appends wait while it runs (10 M events: 60 s).
     /// - Returns: how many events the new lookup holds.
     public static func rebuild(in db: Database) throws -> Int {
         try db.execute(sql: "DROP TABLE IF EXISTS journal_lookup")
         try db.execute(sql: StoreSchema.journalLookupTableSQL)
-        return try catchUp(in: db, limit: .max)
+        let copied = try catchUp(in: db, limit: .max)
+        try db.execute(sql: StoreSchema.journalLookupIndexSQL)
+        return copied
     }
 
     /// Events the lookup does not hold yet.

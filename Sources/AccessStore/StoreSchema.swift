@@ -147,9 +147,11 @@ public enum StoreSchema {
         \(journalLookupTableSQL)
         INSERT INTO journal_lookup (seq, type, door_id, zone_id, person_id, card_id, decision, reason)
             SELECT seq, type, door_id, zone_id, person_id, card_id, decision, reason FROM journal_event ORDER BY seq;
+        \(journalLookupIndexSQL)
         """
 
-    /// The lookup table, its indexes and triggers (also run by ``JournalLookup/rebuild(in:)``).
+    /// The lookup table (also made by ``JournalLookup/rebuild(in:)``); its indexes and triggers follow in
+    /// ``journalLookupIndexSQL``, after the rows, so that each index is built by one sort rather than row by row.
     static let journalLookupTableSQL = """
         CREATE TABLE journal_lookup (
             seq INTEGER PRIMARY KEY CHECK (seq >= 1),
@@ -161,6 +163,10 @@ public enum StoreSchema {
             decision TEXT,
             reason TEXT
         ) STRICT;
+        """
+
+    /// The lookup's indexes and triggers.
+    static let journalLookupIndexSQL = """
         CREATE INDEX journal_lookup_person ON journal_lookup(person_id, seq) WHERE person_id IS NOT NULL;
         CREATE INDEX journal_lookup_card ON journal_lookup(card_id, seq) WHERE card_id IS NOT NULL;
         CREATE INDEX journal_lookup_door ON journal_lookup(door_id, seq) WHERE door_id IS NOT NULL;

@@ -235,7 +235,7 @@ struct JournalRebuildLookupCommand: ParsableCommand {
         discussion: """
             The lookup is what queries by person, card, door, zone, reason or type read; it is built from the \
             events, which this command does not change. It runs in one transaction and holds the database's \
-            write lock meanwhile (about 35 s for 10 million events): a running daemon's taps wait and, past its \
+            write lock meanwhile (about a minute for 10 million events): a running daemon's taps wait and, past its \
             busy timeout, are denied because they cannot be journaled. Run it with the daemon stopped or at a \
             quiet time.
             """
