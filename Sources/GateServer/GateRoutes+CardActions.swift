@@ -19,7 +19,8 @@ extension GateRoutes {
     ) async throws -> Response {
         let caller = try await require(RoleSet.administrators, request, context)
         let id = try Self.pathId("cardId", context)
-        let buffer = try await JSONBody.bytes(of: request, limit: services.configuration.maximumBodySize)
+        let buffer = try await JSONBody.bytes(of: request, limit: services.configuration.maximumBodySize,
+            within: services.configuration.idleTimeout)
         let reason =
             buffer.readableBytes == 0 ? nil : try JSONBody.decode(CardActionBody.self, from: buffer).get().reason
         let (previous, card) = try await Self.stored(CardResource.self, id: id, admin: admin)

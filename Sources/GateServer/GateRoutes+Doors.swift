@@ -44,7 +44,8 @@ extension GateRoutes {
         let (caller, doorId) = try await requireController(request, context)
         let tap: AccessAttempt
         do {
-            let buffer = try await JSONBody.bytes(of: request, limit: services.configuration.maximumBodySize)
+            let buffer = try await JSONBody.bytes(of: request, limit: services.configuration.maximumBodySize,
+                within: services.configuration.idleTimeout)
             switch AccessRequestBody.decode(buffer) {
             case .success(let body):
                 tap = AccessAttempt(doorId: doorId, credential: body.credential, pin: body.pin,
@@ -98,7 +99,8 @@ extension GateRoutes {
     func doorStatus(_ request: Request, _ context: GateRequestContext) async throws -> Response {
         let (caller, doorId) = try await requireController(request, context)
         let body = try await JSONBody.decode(DoorStatusBody.self, request: request,
-            limit: services.configuration.maximumBodySize)
+            limit: services.configuration.maximumBodySize,
+            within: services.configuration.idleTimeout)
         let alarm = ["forced_open", "held_open", "tamper"].contains(body.state)
         var details = EventDetails()
         details["state"] = body.state

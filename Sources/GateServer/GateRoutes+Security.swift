@@ -135,7 +135,8 @@ extension GateRoutes {
     func lockdown(_ request: Request, _ context: GateRequestContext) async throws -> Response {
         let caller = try await require(RoleSet.operators, request, context)
         let body = try await JSONBody.decode(LockdownBody.self, request: request,
-            limit: services.configuration.maximumBodySize)
+            limit: services.configuration.maximumBodySize,
+            within: services.configuration.idleTimeout)
         guard services.authority.policies.currentPolicy()?.zoneIds.contains(body.zoneId) == true else {
             throw APIProblem.notFound("zone '\(body.zoneId)' is not in the access policy")
         }

@@ -14,7 +14,8 @@ extension GateRoutes {
     func createToken(_ request: Request, _ context: GateRequestContext) async throws -> Response {
         let caller = try await require(RoleSet.administrators, request, context)
         let body = try await JSONBody.decode(TokenBody.self, request: request,
-            limit: services.configuration.maximumBodySize)
+            limit: services.configuration.maximumBodySize,
+            within: services.configuration.idleTimeout)
         let (id, secret) = try await services.tokens.create(role: body.role, doorIds: body.doorIds ?? [],
             name: body.name)
         let details = EventRepresentation.data([

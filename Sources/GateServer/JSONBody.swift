@@ -5,15 +5,31 @@ import NIOCore
 /// Reads and decodes JSON request bodies strictly: a size limit, no unknown fields, and a clear detail for every
 /// way a body can be wrong.
 enum JSONBody {
-    /// The body's bytes, at most `limit` of them.
+    /// The body's bytes, at most `limit` of them, all within `seconds`.
     ///
-    /// - Throws: ``APIProblem`` 413 over the limit.
-    static func bytes(of request: Request, limit: Int) async throws -> ByteBuffer {
+    /// The connection's idle timeout closes a body that stops arriving; `seconds` also ends one that arrives a
+    /// byte at a time.
+    /// - Throws: ``APIProblem`` 413 over the limit, 408 when the body takes longer than `seconds`, 400 when it
+    ///   breaks off.
+    static func bytes(of request: Request, limit: Int, within seconds: TimeInterval) async throws -> ByteBuffer {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw APIProblem.bodyTooLarge(limit: limit)
         }
+        let body = request.body
         do {
-            return try await request.body.collect(upTo: limit)
+            return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask { try await body.collect(upTo: limit) }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(seconds))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let collected = first else {
+                    throw APIProblem(.requestTimeout, code: "body-too-slow",
+                        detail: "the request body did not arrive within \(seconds) s")
+                }
+                return collected
+            }
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIProblem.bodyTooLarge(limit: limit)
         } catch is NIOTooManyBytesError {
@@ -22,7 +38,8 @@ enum JSONBody {
             throw problem
         } catch {
             // A chunk header that is not one, a body shorter than its Content-Length: the client sent it wrong.
-            throw APIProblem.badRequest("the request body could not be read: \(error)", code: "invalid-body")
+            throw APIProblem.badRequest(
+                "the request body could not be read: it broke off or its chunks are malformed", code: "invalid-body")
         }
     }
 
@@ -44,8 +61,10 @@ enum JSONBody {
     }
 
     /// Reads and decodes in one step, throwing the problem.
-    static func decode<T: Decodable>(_ type: T.Type, request: Request, limit: Int) async throws -> T {
-        try decode(type, from: try await bytes(of: request, limit: limit)).get()
+    static func decode<T: Decodable>(
+        _ type: T.Type, request: Request, limit: Int, within seconds: TimeInterval
+    ) async throws -> T {
+        try decode(type, from: try await bytes(of: request, limit: limit, within: seconds)).get()
     }
 
     /// A one-line account of a decoding error naming the field.

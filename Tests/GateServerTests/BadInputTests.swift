@@ -57,12 +57,8 @@ struct BadInputTests {
         let gate = try #require(fixture.tokens["gate"])
         let app = try await buildApplication(fixture.configuration, services: fixture.services)
         try await app.test(.live) { client in
-            let connection = EventStreamClient()
+            let connection = try Self.rawAccess(port: try #require(client.port), token: gate, framing: framing)
             defer { connection.close() }
-            try connection.connect(port: try #require(client.port), raw: """
-                POST /v1/doors/vehicle-gate/access HTTP/1.1\r\nHost: 127.0.0.1\r\n\
-                Authorization: Bearer \(gate)\r\nContent-Type: application/json\r\n\(framing)
-                """)
             // A body shorter than its length ends when the client stops sending.
             if framing.hasPrefix("Content-Length") { connection.finishSending() }
             let head = try await connection.responseHead()
@@ -71,20 +67,29 @@ struct BadInputTests {
         #expect(try await fixture.eventCount() == 1)
     }
 
+    /// An access request at vehicle-gate on a raw connection: the head, then `framing` (the body's framing field,
+    /// the blank line and the start of the body); the rest is up to the test.
+    static func rawAccess(port: Int, token: String, framing: String, limit: TimeInterval = 10) throws
+        -> EventStreamClient
+    {
+        let connection = EventStreamClient()
+        try connection.connect(port: port, raw: """
+            POST /v1/doors/vehicle-gate/access HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+            Authorization: Bearer \(token)\r\nContent-Type: application/json\r\n\(framing)
+            """, limit: limit)
+        return connection
+    }
+
     @Test("a connection that stops sending, in the middle of a body or before a request, is closed")
     func stalledConnectionsAreClosed() async throws {
         let fixture = try await GateFixture.make(idleTimeout: 0.5)
         let gate = try #require(fixture.tokens["gate"])
         let app = try await buildApplication(fixture.configuration, services: fixture.services)
         try await app.test(.live) { client in
-            let stalled = EventStreamClient()
-            defer { stalled.close() }
             // Without the idle timeout these connections stay open until the 30 s read limit: untilClosed throws.
-            try stalled.connect(port: try #require(client.port), raw: """
-                POST /v1/doors/vehicle-gate/access HTTP/1.1\r\nHost: 127.0.0.1\r\n\
-                Authorization: Bearer \(gate)\r\nContent-Type: application/json\r\n\
-                Content-Length: 100\r\n\r\n{"credential"
-                """, limit: 30)
+            let stalled = try Self.rawAccess(port: try #require(client.port), token: gate,
+                framing: "Content-Length: 100\r\n\r\n{\"credential\"", limit: 30)
+            defer { stalled.close() }
             _ = try await stalled.untilClosed()
             let silent = EventStreamClient()
             defer { silent.close() }
@@ -98,6 +103,29 @@ struct BadInputTests {
             if events == 0 { try await Task.sleep(for: .milliseconds(10)) }
         }
         #expect(events == 1)
+    }
+
+    @Test("a body that arrives a byte at a time is cut off with a 408 and journaled as a deny")
+    func tricklingBody() async throws {
+        let fixture = try await GateFixture.make(idleTimeout: 1)
+        let gate = try #require(fixture.tokens["gate"])
+        let app = try await buildApplication(fixture.configuration, services: fixture.services)
+        try await app.test(.live) { client in
+            let connection = try Self.rawAccess(port: try #require(client.port), token: gate,
+                framing: "Content-Length: 1000\r\n\r\n{", limit: 30)
+            defer { connection.close() }
+            // Each byte well inside the idle timeout; the whole body never within it.
+            let trickle = Task.detached {
+                for _ in 0..<100 {
+                    try await Task.sleep(for: .milliseconds(200))
+                    try connection.send(" ")
+                }
+            }
+            defer { trickle.cancel() }
+            let head = try await connection.responseHead()
+            #expect(head.hasPrefix("HTTP/1.1 408"), "\(head)")
+        }
+        #expect(try await fixture.eventCount() == 1)
     }
 
     @Test("invalid base64 in a PIV credential is a 400 naming the field")

@@ -52,7 +52,7 @@ final class EventStreamClient: @unchecked Sendable {
         }
         guard connected == 0 else { throw Failure(description: "connect: \(errno)") }
         let bytes = Array(request.utf8)
-        guard send(descriptor, bytes, bytes.count, 0) == bytes.count else { throw Failure(description: "send") }
+        guard Glibc.send(descriptor, bytes, bytes.count, 0) == bytes.count else { throw Failure(description: "send") }
     }
 
     /// ``next(_:)`` on a thread of its own, so a blocking read never holds a thread of the concurrency pool.
@@ -135,6 +135,14 @@ final class EventStreamClient: @unchecked Sendable {
                     }
                 })
             }
+        }
+    }
+
+    /// Sends more of the request.
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        guard Glibc.send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else {
+            throw Failure(description: "send: \(errno)")
         }
     }
 
