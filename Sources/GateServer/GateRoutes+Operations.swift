@@ -52,6 +52,9 @@ extension GateRoutes {
         if let lag = try? await services.journalLag() {
             gauges.append(.init("cardgate_journal_unsigned_events",
                 "Journal events after the newest signed checkpoint.", Double(lag.unsignedEvents)))
+            gauges.append(.init("cardgate_journal_lookup_pending_events",
+                "Journal events not yet in the query lookup (queries read them from the journal itself).",
+                Double(lag.eventsNotInLookup)))
             if let signed = lag.checkpointTime {
                 gauges.append(.init("cardgate_journal_seconds_since_checkpoint",
                     "Seconds since the newest signed checkpoint.", max(0, now.timeIntervalSince(signed))))

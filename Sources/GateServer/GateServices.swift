@@ -167,12 +167,14 @@ public struct GateServices: Sendable {
         public var checkpointSequence: Int64?
         /// When the newest checkpoint was signed.
         public var checkpointTime: Date?
+        /// Events the query lookup does not hold yet (queries read them from the journal itself).
+        public var eventsNotInLookup = 0
 
         /// Events after the newest checkpoint, not yet covered by a signature.
         public var unsignedEvents: Int64 { max(0, (head ?? 0) - (checkpointSequence ?? 0)) }
     }
 
-    /// Reads the journal's head and newest checkpoint.
+    /// Reads the journal's head, newest checkpoint and how far the query lookup lags.
     public func journalLag() async throws -> JournalLag {
         try await store.writer.read { db in
             let head = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM journal_event")
@@ -181,7 +183,8 @@ public struct GateServices: Sendable {
             let sequence: Int64? = row?["seq"]
             let milliseconds: Int64? = row?["signed_at_ms"]
             return JournalLag(head: head, checkpointSequence: sequence,
-                checkpointTime: milliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) })
+                checkpointTime: milliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) },
+                eventsNotInLookup: try JournalLookup.pending(in: db))
         }
     }
 }

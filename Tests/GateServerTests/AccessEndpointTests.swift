@@ -53,6 +53,10 @@ struct AccessEndpointTests {
             #expect(buckets == buckets.sorted())
             #expect((value("cardgate_journal_commit_duration_seconds_sum") ?? 0)
                 == value("cardgate_journal_commit_seconds_total"))
+            // The grant is in the journal; the query lookup copies it with the next 1024 (or the maintenance).
+            let notInLookup = try await fixture.services.store.writer.read { db in try JournalLookup.pending(in: db) }
+            #expect(notInLookup >= 1)
+            #expect(value("cardgate_journal_lookup_pending_events") == Double(notInLookup))
         }
     }
 
