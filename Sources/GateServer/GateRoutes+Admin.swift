@@ -110,7 +110,7 @@ extension GateRoutes {
         let caller = try await require(RoleSet.administrators, request, context)
         var resource = try await JSONBody.decode(Resource.self, request: request,
             limit: services.configuration.maximumBodySize,
-            within: services.configuration.idleTimeout)
+            within: services.configuration.requestBodyTimeout)
         if resource.id.isEmpty { resource.id = Resource.generateId() }
         let entity = try resource.entity(previous: nil)
         let fields = try Self.changedFields(from: nil, to: try Resource(entity: entity))
@@ -130,7 +130,7 @@ extension GateRoutes {
         let caller = try await require(RoleSet.administrators, request, context)
         let id = try Self.pathId(parameter, context)
         let buffer = try await JSONBody.bytes(of: request, limit: services.configuration.maximumBodySize,
-            within: services.configuration.idleTimeout)
+            within: services.configuration.requestBodyTimeout)
         guard case .object(let changes) = try JSONBody.decode(JSONValue.self, from: buffer).get() else {
             throw APIProblem.badRequest("a PATCH body is a JSON object of the fields to change", code: "invalid-body")
         }

@@ -20,7 +20,7 @@ extension GateRoutes {
         let caller = try await require(RoleSet.administrators, request, context)
         let id = try Self.pathId("cardId", context)
         let buffer = try await JSONBody.bytes(of: request, limit: services.configuration.maximumBodySize,
-            within: services.configuration.idleTimeout)
+            within: services.configuration.requestBodyTimeout)
         let reason =
             buffer.readableBytes == 0 ? nil : try JSONBody.decode(CardActionBody.self, from: buffer).get().reason
         let (previous, card) = try await Self.stored(CardResource.self, id: id, admin: admin)

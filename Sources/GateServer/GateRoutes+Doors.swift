@@ -45,7 +45,7 @@ extension GateRoutes {
         let tap: AccessAttempt
         do {
             let buffer = try await JSONBody.bytes(of: request, limit: services.configuration.maximumBodySize,
-                within: services.configuration.idleTimeout)
+                within: services.configuration.requestBodyTimeout)
             switch AccessRequestBody.decode(buffer) {
             case .success(let body):
                 tap = AccessAttempt(doorId: doorId, credential: body.credential, pin: body.pin,
@@ -100,7 +100,7 @@ extension GateRoutes {
         let (caller, doorId) = try await requireController(request, context)
         let body = try await JSONBody.decode(DoorStatusBody.self, request: request,
             limit: services.configuration.maximumBodySize,
-            within: services.configuration.idleTimeout)
+            within: services.configuration.requestBodyTimeout)
         let alarm = ["forced_open", "held_open", "tamper"].contains(body.state)
         var details = EventDetails()
         details["state"] = body.state

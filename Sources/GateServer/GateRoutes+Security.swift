@@ -136,7 +136,7 @@ extension GateRoutes {
         let caller = try await require(RoleSet.operators, request, context)
         let body = try await JSONBody.decode(LockdownBody.self, request: request,
             limit: services.configuration.maximumBodySize,
-            within: services.configuration.idleTimeout)
+            within: services.configuration.requestBodyTimeout)
         guard services.authority.policies.currentPolicy()?.zoneIds.contains(body.zoneId) == true else {
             throw APIProblem.notFound("zone '\(body.zoneId)' is not in the access policy")
         }

@@ -15,7 +15,7 @@ extension GateRoutes {
         let caller = try await require(RoleSet.administrators, request, context)
         let body = try await JSONBody.decode(TokenBody.self, request: request,
             limit: services.configuration.maximumBodySize,
-            within: services.configuration.idleTimeout)
+            within: services.configuration.requestBodyTimeout)
         let (id, secret) = try await services.tokens.create(role: body.role, doorIds: body.doorIds ?? [],
             name: body.name)
         let details = EventRepresentation.data([

@@ -16,6 +16,7 @@ import Logging
 /// | `maximumBodyBytes` | `CARDGATE_MAXIMUM_BODY_BYTES` | | ≥ 1024 (default 65536) |
 /// | `allowedAuthenticationFailures` | `CARDGATE_ALLOWED_AUTHENTICATION_FAILURES` | | per address (default 5) |
 /// | `idleTimeoutSeconds` | `CARDGATE_IDLE_TIMEOUT_SECONDS` | | silent connection closed after, 0 < s ≤ 3600 (default 60) |
+/// | `requestBodyTimeoutSeconds` | `CARDGATE_REQUEST_BODY_TIMEOUT_SECONDS` | | whole body within, 0 < s ≤ 3600 (default 30) |
 /// | `logLevel` | `CARDGATE_LOG_LEVEL` | | trace, debug, info, notice, warning, error, critical |
 /// | `doors.N.id`, `.reader`, `.lock`, … | `CARDGATE_DOORS_N_READER`, … | | local doors |
 ///
@@ -102,6 +103,12 @@ extension GateServerConfiguration {
             }
             idleTimeout = seconds
         }
+        if let seconds = config.double(forKey: "requestBodyTimeoutSeconds") {
+            guard seconds > 0, seconds <= 3600 else {
+                throw ConfigurationError("requestBodyTimeoutSeconds must be more than 0 and at most 3600")
+            }
+            requestBodyTimeout = seconds
+        }
         if let level = config.string(forKey: "logLevel") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
@@ -177,6 +184,7 @@ extension GateServerConfiguration {
             "maximumBodyBytes \(maximumBodySize)",
             "allowedAuthenticationFailures \(allowedAuthenticationFailures)",
             "idleTimeoutSeconds \(idleTimeout)",
+            "requestBodyTimeoutSeconds \(requestBodyTimeout)",
             "logLevel \(logLevel.rawValue)",
         ]
         for door in localDoors {

@@ -28,6 +28,9 @@ public struct GateServerConfiguration: Sendable, Hashable {
     /// Seconds a connection may send nothing, between requests or in the middle of one (a body that stalls),
     /// before it is closed. Answers being written, such as an event stream, are not cut.
     public var idleTimeout: TimeInterval
+    /// Seconds a request body may take to arrive in all (a body sent a byte at a time keeps a connection from
+    /// being idle); a slower one is answered with 408.
+    public var requestBodyTimeout: TimeInterval
     /// Doors whose readers are attached to this machine: the daemon runs their door agents in-process.
     public var localDoors: [LocalDoorConfiguration]
     /// The least severe log level written.
@@ -37,7 +40,7 @@ public struct GateServerConfiguration: Sendable, Hashable {
         host: String = "127.0.0.1", port: Int = 8443, databasePath: String = "/var/lib/cardgate/cardgate.db",
         caCertificateFiles: [String] = [], journalKeyPath: String? = nil, siteFiles: [String] = [],
         challengeTimeToLive: TimeInterval = 10, maximumBodySize: Int = 64 * 1024,
-        allowedAuthenticationFailures: Int = 5, idleTimeout: TimeInterval = 60,
+        allowedAuthenticationFailures: Int = 5, idleTimeout: TimeInterval = 60, requestBodyTimeout: TimeInterval = 30,
         localDoors: [LocalDoorConfiguration] = [], logLevel: Logger.Level = .info
     ) {
         self.host = host
@@ -50,6 +53,7 @@ public struct GateServerConfiguration: Sendable, Hashable {
         self.maximumBodySize = maximumBodySize
         self.allowedAuthenticationFailures = allowedAuthenticationFailures
         self.idleTimeout = idleTimeout
+        self.requestBodyTimeout = requestBodyTimeout
         self.localDoors = localDoors
         self.logLevel = logLevel
     }

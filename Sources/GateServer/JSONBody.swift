@@ -7,8 +7,8 @@ import NIOCore
 enum JSONBody {
     /// The body's bytes, at most `limit` of them, all within `seconds`.
     ///
-    /// The connection's idle timeout closes a body that stops arriving; `seconds` also ends one that arrives a
-    /// byte at a time.
+    /// The connection's idle timeout closes a body that stops arriving; `seconds` (the request body timeout)
+    /// also ends one that arrives a byte at a time.
     /// - Throws: ``APIProblem`` 413 over the limit, 408 when the body takes longer than `seconds`, 400 when it
     ///   breaks off.
     static func bytes(of request: Request, limit: Int, within seconds: TimeInterval) async throws -> ByteBuffer {

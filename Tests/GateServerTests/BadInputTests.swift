@@ -107,14 +107,15 @@ struct BadInputTests {
 
     @Test("a body that arrives a byte at a time is cut off with a 408 and journaled as a deny")
     func tricklingBody() async throws {
-        let fixture = try await GateFixture.make(idleTimeout: 1)
+        // The idle timeout far off, so that only the body timeout can end the request.
+        let fixture = try await GateFixture.make(idleTimeout: 600, requestBodyTimeout: 1)
         let gate = try #require(fixture.tokens["gate"])
         let app = try await buildApplication(fixture.configuration, services: fixture.services)
         try await app.test(.live) { client in
             let connection = try Self.rawAccess(port: try #require(client.port), token: gate,
                 framing: "Content-Length: 1000\r\n\r\n{", limit: 30)
             defer { connection.close() }
-            // Each byte well inside the idle timeout; the whole body never within it.
+            // A byte now and then; the whole body never within the body timeout.
             let trickle = Task.detached {
                 for _ in 0..<100 {
                     try await Task.sleep(for: .milliseconds(200))

@@ -30,6 +30,7 @@ struct ConfigurationLoadingTests {
         challengeTimeToLiveSeconds: 7.5
         maximumBodyBytes: 4096
         idleTimeoutSeconds: 20
+        requestBodyTimeoutSeconds: 5
         logLevel: debug
         doors:
           - { id: server-room-door, reader: "Reader A 00 00", lock: command, unlockCommand: [/bin/true, "1"] }
@@ -50,6 +51,7 @@ struct ConfigurationLoadingTests {
         #expect(configuration.challengeTimeToLive == 7.5)
         #expect(configuration.maximumBodySize == 4096)
         #expect(configuration.idleTimeout == 20)
+        #expect(configuration.requestBodyTimeout == 5)
         #expect(configuration.logLevel == .debug)
         #expect(configuration.localDoors == [
             LocalDoorConfiguration(doorId: "server-room-door", reader: "Reader A 00 00",
@@ -105,6 +107,7 @@ struct ConfigurationLoadingTests {
             ("maximumBodyBytes: 10", [:], "maximumBodyBytes"),
             ("challengeTimeToLiveSeconds: 0", [:], "challengeTimeToLiveSeconds"),
             ("idleTimeoutSeconds: 0", [:], "idleTimeoutSeconds"),
+            ("requestBodyTimeoutSeconds: 4000", [:], "requestBodyTimeoutSeconds"),
             ("", ["CARDGATE_IDLE_TIMEOUT_SECONDS": "forever"], "idleTimeoutSeconds"),
             ("listn: 127.0.0.1:1", [:], "listn"),
             ("logLevel: loud", [:], "logLevel"),

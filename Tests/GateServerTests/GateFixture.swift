@@ -42,7 +42,7 @@ struct GateFixture {
         extra: [AccessPolicy.Credential] = [], trustStore: TrustStore? = nil, policy: Bool = true,
         maximumBodySize: Int = 64 * 1024, localDoors: [LocalDoorConfiguration] = [],
         cardReader: (any CardReader)? = nil, makeLock: (@Sendable (LocalDoorConfiguration) -> any DoorLock)? = nil,
-        store: AccessStore? = nil, idleTimeout: TimeInterval = 60
+        store: AccessStore? = nil, idleTimeout: TimeInterval = 60, requestBodyTimeout: TimeInterval = 30
     ) async throws -> GateFixture {
         let model = try exampleModel(extra: extra)
         let store = try store ?? AccessStore.inMemory()
@@ -57,7 +57,8 @@ struct GateFixture {
         }
         let source = StaticPolicySource(policy ? CompiledPolicy(snapshot: try PolicySnapshot(model: model)) : nil)
         let configuration = GateServerConfiguration(host: "127.0.0.1", port: 0, databasePath: ":memory:",
-            maximumBodySize: maximumBodySize, idleTimeout: idleTimeout, localDoors: localDoors)
+            maximumBodySize: maximumBodySize, idleTimeout: idleTimeout, requestBodyTimeout: requestBodyTimeout,
+            localDoors: localDoors)
         let services = try GateServices(store: store, policies: source,
             trustStore: try trustStore ?? TrustStore(authorities: []), journalKey: nil, configuration: configuration,
             clock: { now }, cardReader: cardReader, makeLock: makeLock)
