@@ -33,7 +33,7 @@ public final class EventJournal: Sendable {
         var continuation: CheckedContinuation<Result<JournalEvent, AccessStoreError>, Never>
     }
 
-    /// What the appends and the commit loop share, guarded by `condition`.
+    /// What the appends and the commit loop share, guarded by `lock`.
     private struct State {
         var waiting: [Waiter] = []
         var isCommitting = false
@@ -41,11 +41,13 @@ public final class EventJournal: Sendable {
         var recentWriters = 0
         /// How long the last commit took.
         var lastCommitDuration = Duration.zero
-        /// While the loop gathers: how many waiting appends end the wait early.
-        var gatherTarget: Int?
+        /// While the loop gathers: how many waiting appends end the wait early, and what to signal then.
+        var gathering: (target: Int, reached: DispatchSemaphore)?
         /// Events committed since the last copy into the lookup, and whether a copy is queued.
         var eventsNotInLookup = 0
         var isLookupCopyQueued = false
+        /// A copy failed: the journal stops queueing copies until the maintenance catches the lookup up.
+        var lookupCopyFailed = false
         var commits = 0
         var committedEvents = 0
         var commitDurations = DurationHistogram(bounds: EventJournal.commitDurationBounds)
@@ -53,7 +55,7 @@ public final class EventJournal: Sendable {
 
     public let writer: any DatabaseWriter
     public let journalWriter: JournalWriter
-    private let condition = NSCondition()
+    private let lock = NSLock()
     nonisolated(unsafe) private var state = State()
 
     /// Transactions committed by this journal (for metrics: events per commit shows group commit at work).
@@ -80,8 +82,8 @@ public final class EventJournal: Sendable {
     }
 
     private func withState<T>(_ body: (inout State) -> T) -> T {
-        condition.lock()
-        defer { condition.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return body(&state)
     }
 
@@ -95,8 +97,9 @@ public final class EventJournal: Sendable {
         return try await withCheckedContinuation { continuation in
             let startsLoop = withState { state in
                 state.waiting.append(Waiter(event: event, continuation: continuation))
-                if let target = state.gatherTarget, state.waiting.count >= target {
-                    condition.signal()
+                if let gathering = state.gathering, state.waiting.count >= gathering.target {
+                    state.gathering = nil
+                    gathering.reached.signal()
                 }
                 guard !state.isCommitting else { return false }
                 state.isCommitting = true
@@ -133,9 +136,9 @@ public final class EventJournal: Sendable {
                 state.commits += 1
                 state.committedEvents += committed.count
                 state.eventsNotInLookup += committed.count
-                guard state.eventsNotInLookup >= JournalLookup.defaultChunk, !state.isLookupCopyQueued else {
-                    return false
-                }
+                guard state.eventsNotInLookup >= JournalLookup.defaultChunk, !state.isLookupCopyQueued,
+                    !state.lookupCopyFailed
+                else { return false }
                 state.isLookupCopyQueued = true
                 return true
             }
@@ -158,39 +161,49 @@ public final class EventJournal: Sendable {
     }
 
     /// Copies one chunk of new events into the lookup (queued on the writer after the commits that made one), so
-    /// that queries find few events outside it and a copy holds up appends only briefly. A failure is left to
-    /// the maintenance, which tries again and reports it.
+    /// that queries find few events outside it and a copy holds up appends only briefly. After a failure the
+    /// journal queues no more copies: the maintenance tries again, reports the error, and resumes them
+    /// (``catchUpLookup(chunk:)``).
     private func copyToLookup(in db: Database) {
         var copied = 0
-        try? db.inTransaction {
+        let succeeded = (try? db.inTransaction {
             copied = try JournalLookup.catchUp(in: db, limit: JournalLookup.defaultChunk)
             return .commit
-        }
+        }) != nil
         withState { state in
             state.eventsNotInLookup = max(0, state.eventsNotInLookup - copied)
             state.isLookupCopyQueued = false
+            state.lookupCopyFailed = !succeeded
         }
     }
 
     /// The next group to commit, after gathering late appends; `nil` (and the loop ends) when none are waiting.
+    ///
+    /// The gathering waits on a semaphore with a deadline on the monotonic clock: a step of the wall clock (the
+    /// time set at boot) must not stretch it.
     private func nextGroup() -> [Waiter]? {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !state.waiting.isEmpty else {
-            state.isCommitting = false
-            return nil
+        let gather: (reached: DispatchSemaphore, limit: Duration)? = withState { state in
+            let target = min(Self.maximumGroupSize, state.recentWriters)
+            guard !state.waiting.isEmpty, (state.waiting.count < target), (state.lastCommitDuration > .zero) else {
+                return nil
+            }
+            let semaphore = DispatchSemaphore(value: 0)
+            state.gathering = (target, semaphore)
+            return (semaphore, min(state.lastCommitDuration / 2, Self.maximumGatherWait))
         }
-        let target = min(Self.maximumGroupSize, state.recentWriters)
-        let gatherLimit = min(state.lastCommitDuration / 2, Self.maximumGatherWait)
-        if state.waiting.count < target, gatherLimit > Duration.zero {
-            state.gatherTarget = target
-            let deadline = Date(timeIntervalSinceNow: gatherLimit.secondsValue)
-            while state.waiting.count < target, condition.wait(until: deadline) {}
-            state.gatherTarget = nil
+        if let gather {
+            _ = gather.reached.wait(timeout: .now() + .nanoseconds(Int(gather.limit.secondsValue * 1e9)))
         }
-        let group = Array(state.waiting.prefix(Self.maximumGroupSize))
-        state.waiting.removeFirst(group.count)
-        return group
+        return withState { state in
+            state.gathering = nil
+            guard !state.waiting.isEmpty else {
+                state.isCommitting = false
+                return nil
+            }
+            let group = Array(state.waiting.prefix(Self.maximumGroupSize))
+            state.waiting.removeFirst(group.count)
+            return group
+        }
     }
 
     /// Writes a checkpoint now if the policy says one is due (the daemon calls this on a timer),
@@ -217,11 +230,16 @@ public final class EventJournal: Sendable {
             while true {
                 let count = try await writer.write { db in try JournalLookup.catchUp(in: db, limit: chunk) }
                 copied += count
-                if count < chunk { return copied }
+                if count < chunk { break }
             }
         } catch {
             throw AccessStoreError(error)
         }
+        withState { state in
+            state.eventsNotInLookup = 0
+            state.lookupCopyFailed = false
+        }
+        return copied
     }
 
     /// One page of events matching `filter`, newest first (see `JournalQuery`).

@@ -29,15 +29,18 @@ public enum JournalLookup {
     /// Copies the lookup columns of up to `limit` events after the lookup's newest into the lookup.
     /// - Returns: how many events it copied; fewer than `limit` means the lookup has caught up.
     public static func catchUp(in db: Database, limit: Int = defaultChunk) throws -> Int {
+        let columns = (["seq"] + copiedColumns).joined(separator: ", ")
         try db.execute(
             sql: """
-                INSERT INTO journal_lookup (seq, type, door_id, zone_id, person_id, card_id, decision, reason)
-                SELECT seq, type, door_id, zone_id, person_id, card_id, decision, reason FROM journal_event
+                INSERT INTO journal_lookup (\(columns)) SELECT \(columns) FROM journal_event
                 WHERE seq > (SELECT coalesce(max(seq), 0) FROM journal_lookup) ORDER BY seq LIMIT ?
                 """,
             arguments: [limit])
         return db.changesCount
     }
+
+    /// The event columns the lookup holds besides the sequence.
+    static let copiedColumns = ["type", "door_id", "zone_id", "person_id", "card_id", "decision", "reason"]
 
     /// Drops the lookup and builds it again from the events, in one transaction: the remedy when `journal verify`
     /// reports a lookup that disagrees with the journal. Appends wait while it runs (10 M events: 60 s).
@@ -50,9 +53,14 @@ public enum JournalLookup {
         return copied
     }
 
-    /// Events the lookup does not hold yet.
+    /// Events the lookup does not hold yet: from the sequences alone (the journal has no gaps), without counting.
     public static func pending(in db: Database) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM journal_event WHERE seq > ?", arguments: [indexedThrough(in: db)]) ?? 0
+        let row = try Row.fetchOne(
+            db, sql: "SELECT (SELECT max(seq) FROM journal_event), (SELECT seq FROM journal_anchor WHERE id = 1)")
+        let newest: Int64? = try row?.decode(atIndex: 0)
+        let pruned: Int64? = try row?.decode(atIndex: 1)
+        let (head, anchor) = (newest ?? 0, pruned ?? 0)
+        let (lag, overflow) = head.subtractingReportingOverflow(max(try indexedThrough(in: db), anchor))
+        return overflow ? Int.max : Int(max(0, lag))
     }
 }

@@ -198,8 +198,7 @@ public struct JournalVerifier: Sendable {
 
         /// The first event from `first` through `last` whose lookup row is missing or differs from it.
         static func firstLookupMismatch(in db: Database, from first: Int64, through last: Int64) throws -> Int64? {
-            let differs = ["type", "door_id", "zone_id", "person_id", "card_id", "decision", "reason"]
-                .map { "k.\($0) IS NOT e.\($0)" }.joined(separator: " OR ")
+            let differs = JournalLookup.copiedColumns.map { "k.\($0) IS NOT e.\($0)" }.joined(separator: " OR ")
             return try Int64.fetchOne(
                 db, sql: """
                     SELECT e.seq FROM journal_event e LEFT JOIN journal_lookup k ON k.seq = e.seq

@@ -18,7 +18,10 @@ public enum StoreSchema {
         migrator.registerMigration("model-v1") { db in try db.execute(sql: modelSQL) }
         migrator.registerMigration("model-v2") { db in try db.execute(sql: modelV2SQL) }
         migrator.registerMigration("lockdown-v1") { db in try db.execute(sql: lockdownSQL) }
-        migrator.registerMigration("journal-lookup-v1") { db in try db.execute(sql: journalLookupSQL) }
+        migrator.registerMigration("journal-lookup-v1") { db in
+            try db.execute(sql: journalLookupSQL)
+            _ = try JournalLookup.rebuild(in: db)
+        }
         return migrator
     }
 
@@ -130,9 +133,9 @@ public enum StoreSchema {
             WHERE reason = 'lockdown_on';
         """
 
-    /// The journal's lookup columns in a table of their own (``JournalLookup``), with the indexes that used to sit on
-    /// `journal_event`; existing events are copied over. Like the events, lookup rows are never updated, and only
-    /// retention deletes them; `journal verify` checks that they agree with the events.
+    /// The indexes that move from `journal_event` to the lookup (``JournalLookup``), which the migration then
+    /// builds with ``JournalLookup/rebuild(in:)`` from the existing events. Like the events, lookup rows are never
+    /// updated, and only retention deletes them; `journal verify` checks that they agree with the events.
     ///
     /// Each of these indexes has a leaf per person, card, door or zone in use, so an event on `journal_event` dirtied
     /// about one page per index, and a group commit of 32 events wrote about 150 WAL pages where the events alone
@@ -144,10 +147,6 @@ public enum StoreSchema {
         DROP INDEX journal_event_zone;
         DROP INDEX journal_event_reason;
         DROP INDEX journal_event_type;
-        \(journalLookupTableSQL)
-        INSERT INTO journal_lookup (seq, type, door_id, zone_id, person_id, card_id, decision, reason)
-            SELECT seq, type, door_id, zone_id, person_id, card_id, decision, reason FROM journal_event ORDER BY seq;
-        \(journalLookupIndexSQL)
         """
 
     /// The lookup table (also made by ``JournalLookup/rebuild(in:)``); its indexes and triggers follow in

@@ -33,7 +33,8 @@ public func buildApplication(
     var app = Application(
         router: router,
         server: .http1(configuration: HTTP1Channel.Configuration(
-            idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1_000_000_000)))),
+            // The loader allows 0 < s ≤ 3600; a configuration built in code is held to the same.
+            idleTimeout: .milliseconds(Int64(min(max(configuration.idleTimeout, 0.001), 3600) * 1000)))),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "cardgated"),
         logger: log)

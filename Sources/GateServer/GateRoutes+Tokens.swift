@@ -59,8 +59,9 @@ struct TokenBody: Decodable {
         if let doorIds, let bad = doorIds.first(where: { !GateRoutes.isValidId($0) }) {
             throw APIProblem.badRequest("door id '\(bad.prefix(64))' is not a valid id", code: "invalid-body")
         }
-        if let doorIds, let repeated = doorIds.enumerated().first(where: { doorIds[..<$0.offset].contains($0.element) }) {
-            throw APIProblem.badRequest("door id '\(repeated.element)' appears more than once", code: "invalid-body")
+        var seen = Set<String>()
+        if let repeated = doorIds?.first(where: { !seen.insert($0).inserted }) {
+            throw APIProblem.badRequest("door id '\(repeated)' appears more than once", code: "invalid-body")
         }
         if let name, !(1...200).contains(name.count) || name.containsControlCharacters {
             throw APIProblem.badRequest("name must be 1 to 200 characters without control characters",

@@ -121,8 +121,14 @@ public struct GateServices: Sendable {
         // A lockdown outlives a restart: the daemon does not start without knowing which zones are locked down.
         let services = try GateServices(store: store, policies: policies, trustStore: trustStore, journalKey: key,
             configuration: configuration, logger: logger)
-        // Signs checkpoints on time even when idle, and checkpoints the WAL off the commit path, while the daemon runs.
-        try JournalMaintenance(journal: services.recorder.journal).start()
+        // Signs checkpoints on time even when idle, fills the query lookup and checkpoints the WAL off the commit path,
+        // while the daemon runs; what fails is logged, and the next pass tries again.
+        let logger = services.logger
+        try JournalMaintenance(journal: services.recorder.journal).start { pass in
+            for error in pass.errors {
+                logger.error("journal maintenance failed; retrying", metadata: ["error": "\(error)"])
+            }
+        }
         if let source = policies as? StorePolicySource {
             logRebuilds(of: source.provider, to: services.logger)
         }

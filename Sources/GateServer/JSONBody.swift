@@ -20,13 +20,16 @@ enum JSONBody {
             return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
                 group.addTask { try await body.collect(upTo: limit) }
                 group.addTask {
-                    try await Task.sleep(for: .seconds(seconds))
+                    try await Task.sleep(for: .seconds(min(max(seconds, 0), 3600)))
                     return nil
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let collected = first else {
+                    // The rest of the body may still come: the connection cannot carry another request.
+                    var headers = HTTPFields()
+                    headers[.connection] = "close"
                     throw APIProblem(.requestTimeout, code: "body-too-slow",
-                        detail: "the request body did not arrive within \(seconds) s")
+                        detail: "the request body did not arrive within \(seconds) s", headers: headers)
                 }
                 return collected
             }

@@ -31,6 +31,12 @@ struct SiteExportCommand: AsyncParsableCommand {
                 throw AccessStoreError(.cannotOpen, "\(db) does not exist")
             }
             let store = try AccessStore.open(at: db, options: .init(readOnly: true))
+            // Read-only opens take a store of an earlier version for its journal; its model may lack newer tables.
+            guard try await store.writer.read({ db in try StoreSchema.migrator.hasCompletedMigrations(db) }) else {
+                throw AccessStoreError(.notACardGateStore,
+                    "\(db) was written by an earlier version of CardGate: open it once with this one (for example "
+                        + "with cardgate site apply) to upgrade it, then export")
+            }
             let model = try await store.siteModel()
             try Self.write(SiteYAML.site(model), to: out)
             if let peopleOut {

@@ -107,16 +107,43 @@ import Testing
         #expect(pending < JournalLookup.defaultChunk)
     }
 
+    /// A lookup that cannot be written never holds up an append; the maintenance's catch-up resumes the copies.
+    @Test func aFailingLookupCopyLeavesAppendsAloneUntilTheCatchUpSucceeds() async throws {
+        let store = try AccessStore.inMemory()
+        let journal = EventJournal(store: store, key: nil)
+        try await store.writer.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER broken_lookup BEFORE INSERT ON journal_lookup
+                BEGIN SELECT RAISE(ABORT, 'the lookup cannot be written'); END
+                """)
+        }
+        let chunk = JournalLookup.defaultChunk
+        for index in 0..<(2 * chunk + 10) {
+            _ = try await journal.append(Sample.decision(index))
+        }
+        #expect(try await store.writer.read { db in try JournalLookup.pending(in: db) } == 2 * chunk + 10)
+        await #expect(throws: AccessStoreError.self) { try await journal.catchUpLookup() }
+        try await store.writer.write { db in try db.execute(sql: "DROP TRIGGER broken_lookup") }
+        #expect(try await journal.catchUpLookup() == 2 * chunk + 10)
+        for index in 0..<(chunk + 10) {
+            _ = try await journal.append(Sample.decision(index))
+        }
+        #expect(try await store.writer.read { db in try JournalLookup.pending(in: db) } < chunk)
+    }
+
+    /// A store as the version before the lookup left it (migrated through `lockdown-v1`), with 40 events.
+    static func makeStoreOfTheEarlierVersion(at path: String) async throws {
+        let pool = try DatabasePool(path: path)
+        try StoreSchema.migrator.migrate(pool, upTo: "lockdown-v1")
+        _ = try await pool.write { db in try JournalWriter(key: nil).append((0..<40).map(Sample.decision), in: db) }
+    }
+
     /// A store made before the lookup existed: its events are copied into the lookup when it is opened, and the
     /// journal keeps only its time index.
     @Test func openingAnOlderStoreFillsTheLookup() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("journal.sqlite")
-        do {
-            let pool = try DatabasePool(path: path)
-            try StoreSchema.migrator.migrate(pool, upTo: "lockdown-v1")
-            _ = try await pool.write { db in try JournalWriter(key: nil).append((0..<40).map(Sample.decision), in: db) }
-        }
+        try await Self.makeStoreOfTheEarlierVersion(at: path)
         let store = try AccessStore.open(at: path)
         let indexes = try await store.writer.read { db in
             try String.fetchAll(
@@ -132,11 +159,7 @@ import Testing
     @Test func anOlderStoreIsVerifiedReadOnlyWithoutBeingMigrated() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("journal.sqlite")
-        do {
-            let pool = try DatabasePool(path: path)
-            try StoreSchema.migrator.migrate(pool, upTo: "lockdown-v1")
-            _ = try await pool.write { db in try JournalWriter(key: nil).append((0..<40).map(Sample.decision), in: db) }
-        }
+        try await Self.makeStoreOfTheEarlierVersion(at: path)
         let store = try AccessStore.open(at: path, options: .init(readOnly: true))
         let verification = try JournalVerifier().verify(store.writer)
         #expect(verification.isIntact)

@@ -1,6 +1,7 @@
 import AccessPolicy
 import AccessStore
 import Foundation
+import GRDB
 import Testing
 
 /// `cardgate site export`: apply, export, apply the export to a fresh database, and compare the models.
@@ -87,6 +88,18 @@ import Testing
         #expect(expected.people.first?.pinHash == hash)
         let (copy, _) = try await Self.roundTrip(original, in: directory)
         #expect(try await Self.model(of: copy) == expected)
+    }
+
+    @Test func exportOfAStoreFromAnEarlierVersionAsksForAnUpgrade() async throws {
+        let directory = try CLITemporaryDirectory()
+        let path = directory.file("old.sqlite")
+        do {
+            let pool = try DatabasePool(path: path)
+            try StoreSchema.migrator.migrate(pool, upTo: "model-v1")
+        }
+        let run = try await CardGateRun.run(["site", "export", "--db", path], in: directory)
+        #expect(run.status == 1)
+        #expect(run.errors.contains("written by an earlier version of CardGate"), "\(run.errors)")
     }
 
     @Test func exportOfAMissingDatabaseFails() async throws {
