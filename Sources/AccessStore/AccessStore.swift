@@ -113,6 +113,20 @@ public final class AccessStore: Sendable {
         }
     }
 
+    /// The migrations that opening the existing store at `path` will apply, in order: none for a missing file, a
+    /// new store or a current one. The daemon says so before it opens a store that needs them, since building the
+    /// journal's query lookup for a large journal takes a while (10 M events: about a minute).
+    public static func pendingMigrations(at path: String) -> [String] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        guard FileManager.default.fileExists(atPath: path),
+            let queue = try? DatabaseQueue(path: path, configuration: configuration),
+            let applied = try? queue.read({ db in try StoreSchema.migrator.appliedIdentifiers(db) }),
+            !applied.isEmpty
+        else { return [] }
+        return StoreSchema.migrator.migrations.filter { !applied.contains($0) }
+    }
+
     /// Refuses a missing or empty file before SQLite would make a new database of it.
     private static func requireExistingFile(at path: String) throws(AccessStoreError) {
         var status = stat()

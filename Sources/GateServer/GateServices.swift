@@ -78,6 +78,12 @@ public struct GateServices: Sendable {
         -> GateServices
     {
         let store: AccessStore
+        let upgrades = AccessStore.pendingMigrations(at: configuration.databasePath)
+        if !upgrades.isEmpty {
+            (logger ?? Logger(label: "cardgated")).notice(
+                "upgrading the database before serving; doors stay closed until it is done",
+                metadata: ["migrations": "\(upgrades.joined(separator: ","))"])
+        }
         do {
             store = try AccessStore.open(at: configuration.databasePath)
         } catch {

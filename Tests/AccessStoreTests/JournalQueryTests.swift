@@ -144,7 +144,10 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = directory.file("journal.sqlite")
         try await Self.makeStoreOfTheEarlierVersion(at: path)
+        #expect(AccessStore.pendingMigrations(at: path) == ["journal-lookup-v1"])
         let store = try AccessStore.open(at: path)
+        #expect(AccessStore.pendingMigrations(at: path).isEmpty)
+        #expect(AccessStore.pendingMigrations(at: directory.file("none.sqlite")).isEmpty)
         let indexes = try await store.writer.read { db in
             try String.fetchAll(
                 db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal_event'")
