@@ -149,7 +149,6 @@ public struct GateServices: Sendable {
             for await update in updates {
                 switch update {
                 case .rebuilt(let snapshot, let version):
-                    FreedMemory.release()
                     logger.info("access policy rebuilt from the store", metadata: [
                         "version": "\(version)", "people": "\(snapshot.model.people.count)",
                         "doors": "\(snapshot.model.doors.count)",
