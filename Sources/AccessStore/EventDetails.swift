@@ -61,7 +61,7 @@ public struct EventDetails: Sendable, Hashable {
     }
 
     /// The lowercase hex digit of `nibble` (0...15).
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? 0x30 + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

@@ -61,10 +61,9 @@ public struct JournalExporter: Sendable {
         if let range = try JournalQuery.sequences(from: fromMilliseconds, to: toMilliseconds, in: db) {
             let total = range.upperBound - range.lowerBound + 1
             progress?(0, total)
-            let details = format == .jsonl ? "json(details)" : "details"
-            let columns = JournalEvent.columns.replacingOccurrences(of: "details", with: details)
+            // The stored details, byte for byte (the hash covers them), in both formats.
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT \(columns) FROM journal_event WHERE seq BETWEEN ? AND ? ORDER BY seq",
+                db, sql: "SELECT \(JournalEvent.columns) FROM journal_event WHERE seq BETWEEN ? AND ? ORDER BY seq",
                 arguments: [range.lowerBound, range.upperBound])
             while let row = try rows.next() {
                 let event = try JournalEvent(row: row)
@@ -119,38 +118,9 @@ public struct JournalExporter: Sendable {
     }
 
     static func appendJSON(_ event: JournalEvent, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: #"{"sequence":"#.utf8)
-        buffer.append(contentsOf: String(event.sequence).utf8)
-        buffer.append(contentsOf: #","time":""#.utf8)
-        UTCTimestamp.append(milliseconds: event.timeMilliseconds, to: &buffer)
-        buffer.append(0x22)
-        let fields: [(String, String?)] = [
-            ("type", event.type.rawValue), ("doorId", event.doorId), ("zoneId", event.zoneId),
-            ("personId", event.personId), ("cardId", event.cardId), ("decision", event.decision?.rawValue),
-            ("reason", event.reason), ("actor", event.actor),
-        ]
-        for (name, value) in fields {
-            guard let value else { continue }
-            buffer.append(contentsOf: ",\"\(name)\":".utf8)
-            EventDetails.appendString(value, to: &buffer)
-        }
-        buffer.append(contentsOf: #","details":"#.utf8)
-        buffer.append(contentsOf: event.details.utf8)
-        buffer.append(contentsOf: #","previousHash":""#.utf8)
-        buffer.append(contentsOf: hex(event.previousHash).utf8)
-        buffer.append(contentsOf: #"","hash":""#.utf8)
-        buffer.append(contentsOf: hex(event.hash).utf8)
-        buffer.append(contentsOf: "\"}\n".utf8)
+        JournalEventJSON.appendExportObject(event, to: &buffer)
+        buffer.append(0x0A)
     }
 
-    static func hex(_ data: Data) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(data.count * 2)
-        for byte in data {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func hex(_ data: Data) -> String { JournalEventJSON.hex(data) }
 }

@@ -7,23 +7,22 @@ enum EventRepresentation {
     /// UTC with milliseconds, e.g. `2025-03-01T01:02:03.456Z`.
     static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
-    /// The event as a JSON-serializable dictionary (`details` is the stored object itself).
-    static func object(_ event: JournalEvent) -> [String: Any] {
-        var object: [String: Any] = [
-            "id": String(event.sequence),
-            "sequence": event.sequence,
-            "time": timeFormat.format(event.time),
-            "type": event.type.rawValue,
-            "hash": event.hash.map { String(format: "%02x", $0) }.joined(),
-        ]
-        let optional: [(String, String?)] = [
-            ("doorId", event.doorId), ("zoneId", event.zoneId), ("personId", event.personId),
-            ("cardId", event.cardId), ("decision", event.decision?.rawValue), ("reason", event.reason),
-            ("actor", event.actor),
-        ]
-        for (key, value) in optional { if let value { object[key] = value } }
-        object["details"] = (try? JSONSerialization.jsonObject(with: Data(event.details.utf8))) ?? [String: Any]()
-        return object
+    /// `{"items": [events, newest first], "nextCursor": "…" or null}`: a page of `GET /v1/events`, each event in
+    /// the API form of ``AccessStore/JournalEventJSON``.
+    static func page(_ page: JournalPage) -> [UInt8] {
+        var bytes = Array(#"{"items":["#.utf8)
+        for (index, event) in page.events.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JournalEventJSON.appendAPIObject(event, to: &bytes)
+        }
+        bytes.append(contentsOf: #"],"nextCursor":"#.utf8)
+        if let cursor = page.nextCursor {
+            bytes.append(contentsOf: "\"\(cursor)\"".utf8)
+        } else {
+            bytes.append(contentsOf: "null".utf8)
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
     }
 
     /// `object` serialized with sorted keys.

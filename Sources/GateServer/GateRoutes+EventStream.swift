@@ -100,14 +100,14 @@ extension GateRoutes {
                 last += Int64(streamBatch)
                 continue
             }
-            var buffer = ByteBuffer()
+            var bytes: [UInt8] = []
             for event in events {
-                buffer.writeString("id: \(event.sequence)\nevent: \(event.type.rawValue)\ndata: ")
-                buffer.writeBytes(EventRepresentation.data(EventRepresentation.object(event)))
-                buffer.writeString("\n\n")
+                bytes.append(contentsOf: "id: \(event.sequence)\nevent: \(event.type.rawValue)\ndata: ".utf8)
+                JournalEventJSON.appendAPIObject(event, to: &bytes)
+                bytes.append(contentsOf: [0x0A, 0x0A])
                 last = event.sequence
             }
-            try await writer.write(buffer)
+            try await writer.write(ByteBuffer(bytes: bytes))
             if events.count < streamBatch { return last }
         }
     }

@@ -28,9 +28,7 @@ extension GateRoutes {
         } catch {
             throw APIProblem.unavailable("the journal cannot be read: \(error.code)", code: "journal-unavailable")
         }
-        var object: [String: Any] = ["items": page.events.map(EventRepresentation.object)]
-        object["nextCursor"] = page.nextCursor.map { String($0) } ?? NSNull()
-        return JSONResponse.raw(.ok, EventRepresentation.data(object))
+        return JSONResponse.raw(.ok, EventRepresentation.page(page))
     }
 
     /// The journal query of `GET /v1/events`'s parameters; unknown or malformed parameters are a 400.

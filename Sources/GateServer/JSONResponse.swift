@@ -11,9 +11,9 @@ enum JSONResponse {
     }
 
     /// Bytes already encoded as JSON.
-    static func raw(_ status: HTTPResponse.Status = .ok, _ data: Data, contentType: String = "application/json")
-        -> Response
-    {
+    static func raw(
+        _ status: HTTPResponse.Status = .ok, _ data: some Collection<UInt8>, contentType: String = "application/json"
+    ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = contentType
         headers[.contentLength] = String(data.count)
