@@ -78,10 +78,21 @@ extension GateRoutes {
     func verifyJournal(_ request: Request, _ context: GateRequestContext) async throws -> Response {
         _ = try await require(RoleSet.readers, request, context)
         let writer = services.store.writer
+        // Checkpoints count only when signed with the daemon's own key: a key someone added to the database, with
+        // checkpoints re-signed over a rewritten chain, is then caught. (Without a key, the recorded ones.)
+        let trustedKeys = services.recorder.journal.journalWriter.key.map { Set([$0.publicKey]) }
+        // One verification at a time, on two readers, so that a caller cannot occupy every read connection the
+        // taps' token checks and the event queries need.
+        guard services.verifications.begin() else {
+            throw APIProblem.unavailable("a verification of the journal is already running; retry when it ends",
+                code: "verification-running")
+        }
+        let verifications = services.verifications
         let result: Result<JournalVerification, AccessStoreError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
+                defer { verifications.end() }
                 continuation.resume(returning: Result { () throws(AccessStoreError) in
-                    try JournalVerifier().verify(writer)
+                    try JournalVerifier(trustedKeys: trustedKeys, parallelism: 2).verify(writer)
                 })
             }
         }

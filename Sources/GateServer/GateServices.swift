@@ -25,6 +25,8 @@ public struct GateServices: Sendable {
     public let localDoors: LocalDoors
     public let logger: Logger
     let clock: @Sendable () -> Date
+    /// Whether `GET /v1/journal/verify` is running (one at a time).
+    let verifications = SingleFlight()
 
     /// - Parameters:
     ///   - cardReader: where the local doors' readers are; pcscd's by default.

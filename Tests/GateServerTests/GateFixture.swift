@@ -42,7 +42,8 @@ struct GateFixture {
         extra: [AccessPolicy.Credential] = [], trustStore: TrustStore? = nil, policy: Bool = true,
         maximumBodySize: Int = 64 * 1024, localDoors: [LocalDoorConfiguration] = [],
         cardReader: (any CardReader)? = nil, makeLock: (@Sendable (LocalDoorConfiguration) -> any DoorLock)? = nil,
-        store: AccessStore? = nil, idleTimeout: TimeInterval = 60, requestBodyTimeout: TimeInterval = 30
+        store: AccessStore? = nil, idleTimeout: TimeInterval = 60, requestBodyTimeout: TimeInterval = 30,
+        journalKey: JournalKey? = nil
     ) async throws -> GateFixture {
         let model = try exampleModel(extra: extra)
         let store = try store ?? AccessStore.inMemory()
@@ -60,8 +61,8 @@ struct GateFixture {
             maximumBodySize: maximumBodySize, idleTimeout: idleTimeout, requestBodyTimeout: requestBodyTimeout,
             localDoors: localDoors)
         let services = try GateServices(store: store, policies: source,
-            trustStore: try trustStore ?? TrustStore(authorities: []), journalKey: nil, configuration: configuration,
-            clock: { now }, cardReader: cardReader, makeLock: makeLock)
+            trustStore: try trustStore ?? TrustStore(authorities: []), journalKey: journalKey,
+            configuration: configuration, clock: { now }, cardReader: cardReader, makeLock: makeLock)
         return GateFixture(services: services, configuration: configuration, tokens: try await makeTokens(services))
     }
 
