@@ -23,7 +23,16 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let secret = Self.bearerSecret(header) else {
             throw await failure("the Authorization header is not a bearer token", request: request, address: address)
         }
-        guard let caller = try await services.tokens.authenticate(secret) else {
+        let found: Caller?
+        do {
+            found = try await services.tokens.authenticate(secret)
+        } catch {
+            // The token store cannot be read: nothing is allowed (a tap is not decided), and the caller is told
+            // the service is unavailable, not that the server failed.
+            services.logger.error("cannot check a bearer token", metadata: ["error": "\(error)"])
+            throw APIProblem.unavailable("the token store cannot be read; retry", code: "store-unavailable")
+        }
+        guard let caller = found else {
             throw await failure("invalid or revoked token", request: request, address: address)
         }
         var context = context

@@ -29,7 +29,12 @@ extension GateRoutes {
             }
             requested = value
         }
-        let newest = try await Self.newestSequence(journal) ?? 0
+        let newest: Int64
+        do {
+            newest = try await Self.newestSequence(journal) ?? 0
+        } catch {
+            throw APIProblem.unavailable("the journal cannot be read", code: "journal-unavailable")
+        }
         let start = min(requested ?? newest, newest)
         let (signals, cancel) = services.recorder.subscribe()
         // A client that resets the connection ends its stream at once, not at the next keep-alive. (One that only

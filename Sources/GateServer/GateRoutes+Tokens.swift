@@ -16,8 +16,9 @@ extension GateRoutes {
         let body = try await JSONBody.decode(TokenBody.self, request: request,
             limit: services.configuration.maximumBodySize,
             within: services.configuration.requestBodyTimeout)
-        let (id, secret) = try await services.tokens.create(role: body.role, doorIds: body.doorIds ?? [],
-            name: body.name)
+        let (id, secret) = try await Self.storeUnavailableOnFailure {
+            try await services.tokens.create(role: body.role, doorIds: body.doorIds ?? [], name: body.name)
+        }
         let details = EventRepresentation.data([
             "change": "token_created", "tokenId": id, "role": body.role.rawValue, "doorIds": body.doorIds ?? [],
         ])
@@ -30,7 +31,7 @@ extension GateRoutes {
     func revokeToken(_ request: Request, _ context: GateRequestContext) async throws -> Response {
         let caller = try await require(RoleSet.administrators, request, context)
         let id = try Self.pathId("tokenId", context)
-        guard try await services.tokens.revoke(id: id) else { throw APIProblem.notFound("no token '\(id)'") }
+        guard try await Self.storeUnavailableOnFailure({ try await services.tokens.revoke(id: id) }) else { throw APIProblem.notFound("no token '\(id)'") }
         let details = EventRepresentation.data(["change": "token_revoked", "tokenId": id])
         _ = try? await services.recorder.record(NewJournalEvent(type: .adminChange, reason: "token_revoked",
             actor: caller.tokenId, details: String(decoding: details, as: UTF8.self)))
@@ -66,6 +67,20 @@ struct TokenBody: Decodable {
         if let name, !(1...200).contains(name.count) || name.containsControlCharacters {
             throw APIProblem.badRequest("name must be 1 to 200 characters without control characters",
                 code: "invalid-body")
+        }
+    }
+}
+
+extension GateRoutes {
+    /// Runs `operation`; an error that is not already an API problem (the store could not be read or written)
+    /// becomes a 503 instead of a 500.
+    static func storeUnavailableOnFailure<T>(_ operation: () async throws -> T) async throws -> T {
+        do {
+            return try await operation()
+        } catch let problem as APIProblem {
+            throw problem
+        } catch {
+            throw APIProblem.unavailable("the token store cannot be read or written; retry", code: "store-unavailable")
         }
     }
 }
