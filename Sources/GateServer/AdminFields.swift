@@ -138,7 +138,8 @@ struct AdminFields {
     /// Milliseconds since the Unix epoch of a time in the API's form.
     static func milliseconds(_ time: String?) -> Int64? {
         guard let time, let date = EventRepresentation.parseTime(time) else { return nil }
-        return Int64((date.timeIntervalSince1970 * 1000).rounded())
+        // nil (not a trap) for a time beyond what milliseconds in an Int64 can hold.
+        return Int64(exactly: (date.timeIntervalSince1970 * 1000).rounded())
     }
 
     /// The API's form of a time in milliseconds since the Unix epoch.

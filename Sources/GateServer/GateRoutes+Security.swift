@@ -38,14 +38,25 @@ extension GateRoutes {
             let key = String(key)
             let value = String(value)
             guard eventFilters.contains(key) else {
-                throw APIProblem.badRequest("unknown query parameter '\(key)'", code: "invalid-query")
+                throw APIProblem.badRequest("unknown query parameter '\(key.prefix(64))'", code: "invalid-query")
             }
             switch key {
-            case "personId": query.personId = value
-            case "doorId": query.doorId = value
-            case "zoneId": query.zoneId = value
-            case "reason": query.reason = value
-            case "type": query.type = JournalEventType(rawValue: value)
+            case "personId", "doorId", "zoneId":
+                guard isValidId(value) else {
+                    throw APIProblem.badRequest("\(key) is not a valid id", code: "invalid-query")
+                }
+                switch key {
+                case "personId": query.personId = value
+                case "doorId": query.doorId = value
+                default: query.zoneId = value
+                }
+            case "reason", "type":
+                // Codes are snake_case words; a code no event has yet is allowed (it matches nothing).
+                guard isCode(value) else {
+                    throw APIProblem.badRequest("\(key) must be a snake_case code such as "
+                        + (key == "type" ? "access_decision" : "outside_schedule"), code: "invalid-query")
+                }
+                if key == "reason" { query.reason = value } else { query.type = JournalEventType(rawValue: value) }
             case "decision":
                 guard let decision = JournalDecision(rawValue: value) else {
                     throw APIProblem.badRequest("decision must be grant or deny", code: "invalid-query")
@@ -55,7 +66,9 @@ extension GateRoutes {
                 guard let date = EventRepresentation.parseTime(value) else {
                     throw APIProblem.badRequest("\(key) must be an ISO 8601 time", code: "invalid-query")
                 }
-                let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+                guard let milliseconds = Int64(exactly: (date.timeIntervalSince1970 * 1000).rounded(.down)) else {
+                    throw APIProblem.badRequest("\(key) is out of range", code: "invalid-query")
+                }
                 if key == "from" { query.fromMilliseconds = milliseconds } else { query.toMilliseconds = milliseconds }
             case "limit":
                 guard let limit = Int(value), (1...JournalQuery.maximumLimit).contains(limit) else {
@@ -71,7 +84,16 @@ extension GateRoutes {
                 query.cursor = cursor
             }
         }
+        if let from = query.fromMilliseconds, let to = query.toMilliseconds, from > to {
+            throw APIProblem.badRequest("from must not be later than to", code: "invalid-query")
+        }
         return query
+    }
+
+    /// Whether `value` is a code of the journal's form: 1 to 64 lowercase letters, digits and underscores.
+    static func isCode(_ value: String) -> Bool {
+        (1...64).contains(value.utf8.count)
+            && value.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
     }
 
     /// `GET /v1/journal/verify` → the verification of the whole journal.

@@ -181,6 +181,16 @@ struct BadInputTests {
             #expect(badFilter.status == .badRequest)
             let badTime = try await send(client, .get, "/v1/events?from=yesterday", token: security)
             #expect(badTime.status == .badRequest)
+            let longId = String(repeating: "p", count: 300)
+            for query in ["type=Access%20Decision", "reason=%3Cscript%3E", "personId=\(longId)",
+                "doorId=a%00b", "from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z"]
+            {
+                let refused = try await send(client, .get, "/v1/events?" + query, token: security)
+                #expect(refused.status == .badRequest, "\(query)")
+                #expect(json(refused)["type"] as? String == "/problems/invalid-query", "\(query)")
+            }
+            let futureCode = try await send(client, .get, "/v1/events?type=not_yet_known", token: security)
+            #expect(futureCode.status == .ok)
             let unknownZone = try await send(client, .get, "/v1/zones/atlantis/occupants", token: security)
             #expect(unknownZone.status == .notFound)
         }
