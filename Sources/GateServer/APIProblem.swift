@@ -24,9 +24,17 @@ public struct APIProblem: HTTPResponseError, Sendable {
         self.status = status
         self.code = code
         self.title = title ?? status.reasonPhrase
-        self.detail = detail
+        self.detail = Self.bounded(detail)
         self.extensions = extensions
         self.headers = headers
+    }
+
+    /// The longest detail, in characters: details often quote the request (an unknown field's name, an id), and a
+    /// malformed access request's detail is journaled too, so a request cannot make either long.
+    public static let maximumDetailLength = 300
+
+    static func bounded(_ detail: String) -> String {
+        detail.count <= maximumDetailLength ? detail : String(detail.prefix(maximumDetailLength - 1)) + "…"
     }
 
     /// The value of an extension member.

@@ -1,3 +1,4 @@
+import AccessStore
 import Foundation
 import GateServer
 import Hummingbird
@@ -24,6 +25,12 @@ struct BadInputTests {
         ("certificate not base64",
             #"{"credential": {"type": "piv", "certificate": "%%%", "challenge": "x", "signature": "AAAA"}}"#,
             400, "challenge"),
+        ("thousands of unknown fields",
+            #"{"credential": {"type": "uid", "uid": "04AB"}, "# + (0..<3000).map { #""f\#($0 + 10000)": 1"# }
+                .joined(separator: ", ") + "}", 400, "unknown field: f10000, f10001"),
+        ("a very long repeated key",
+            #"{"credential": {"type": "uid", "uid": "04AB"}, ""# + String(repeating: "k", count: 20000)
+                + #"": 1, ""# + String(repeating: "k", count: 20000) + #"": 2}"#, 400, "kkkk"),
     ]
 
     @Test("malformed access requests are 4xx problems and journaled as denies", arguments: cases.indices)
@@ -42,8 +49,12 @@ struct BadInputTests {
             #expect(problem["decision"] as? String == "deny")
             #expect(problem["eventId"] is String)
             #expect((problem["type"] as? String)?.hasPrefix("/problems/") == true)
+            // The request's text is quoted, but never at length: not in the answer, not in the journal.
+            #expect(detail.count <= APIProblem.maximumDetailLength, "\(testCase.name)")
         }
         #expect(try await fixture.eventCount() == 1)
+        let event = try #require(try await fixture.services.recorder.journal.events(JournalQuery(limit: 1)).events.first)
+        #expect(event.details.utf8.count < 2 * APIProblem.maximumDetailLength * 4, "\(testCase.name)")
     }
 
     @Test(
