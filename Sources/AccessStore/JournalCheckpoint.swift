@@ -67,6 +67,7 @@ public struct CheckpointPolicy: Sendable, Hashable {
     func isDue(head: Int64, lastCheckpoint: Int64, lastSignedAt: Int64?, now: Int64) -> Bool {
         guard head > lastCheckpoint else { return false }
         guard let lastSignedAt else { return true }
-        return head - lastCheckpoint >= events || now - lastSignedAt >= milliseconds
+        return head.saturatingSubtracting(lastCheckpoint) >= events
+            || now.saturatingSubtracting(lastSignedAt) >= milliseconds
     }
 }

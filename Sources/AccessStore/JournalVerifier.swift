@@ -133,7 +133,7 @@ public struct JournalVerifier: Sendable {
             }
             if let anchor {
                 if let first = checkpoints.first, first.sequence == anchor, isTrusted(first), let hash = first.hash {
-                    start = anchor + 1
+                    start = anchor.saturatingAdding(1)
                     startHash = [UInt8](hash)
                 } else {
                     anchorDamage = JournalDamage(
@@ -168,8 +168,16 @@ public struct JournalVerifier: Sendable {
         /// `count` contiguous ranges covering the events to check.
         func ranges(count: Int) -> [ClosedRange<Int64>] {
             guard let last = lastSequence, last >= start else { return [] }
-            let size = max(minimumRangeSize, (last - start + 1 + Int64(count) - 1) / Int64(count))
-            return stride(from: start, through: last, by: Int(size)).map { $0...min(last, $0 + size - 1) }
+            // Written so that no step overflows, whatever sequences an edited file holds.
+            let size = max(minimumRangeSize, last.saturatingSubtracting(start) / Int64(count) + 1)
+            var ranges: [ClosedRange<Int64>] = []
+            var lower = start
+            while true {
+                let upper = lower.saturatingAdding(size - 1)
+                ranges.append(lower...Swift.min(last, upper))
+                guard upper < last else { return ranges }
+                lower = upper + 1
+            }
         }
 
         /// The index of the first checkpoint at or after `sequence` (binary search).
@@ -349,7 +357,7 @@ public struct JournalVerifier: Sendable {
             let signedThrough = result.lastCheckpointSequence ?? (start - 1)
             var first: Int64? = nil
             if result.unsignedEvents >= policy.events {
-                first = signedThrough + policy.events
+                first = signedThrough.saturatingAdding(policy.events)
             }
             if let signed = checkpoints.last(where: { $0.sequence == signedThrough }) {
                 // An event's time never goes back, and it is at most the time its transaction checked the policy.
@@ -358,7 +366,10 @@ public struct JournalVerifier: Sendable {
                 let since = max(signed.verified.signedAtMilliseconds, signedEventTime ?? .min)
                 let late = try Int64.fetchOne(
                     db, sql: "SELECT min(seq) FROM journal_event WHERE seq > ? AND time_ms >= ?",
-                    arguments: [signedThrough, since + policy.milliseconds + Self.clockSlackMilliseconds])
+                    arguments: [
+                        signedThrough,
+                        since.saturatingAdding(policy.milliseconds).saturatingAdding(Self.clockSlackMilliseconds),
+                    ])
                 first = [first, late].compactMap { $0 }.min()
             } else if result.lastCheckpointSequence == nil {
                 first = start

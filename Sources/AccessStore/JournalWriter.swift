@@ -78,6 +78,10 @@ public struct JournalWriter: Sendable {
         var committed: [JournalEvent] = []
         committed.reserveCapacity(events.count)
         for event in events {
+            // Only an edited file gets here; the append fails (and a tap is denied) instead of the daemon trapping.
+            guard head.sequence < .max else {
+                throw AccessStoreError(.corruptDatabase, "the journal's last sequence is the largest possible")
+            }
             let sequence = head.sequence + 1
             let time = max(now, head.timeMilliseconds)
             let hash = try inserter.insert(

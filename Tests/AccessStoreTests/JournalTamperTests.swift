@@ -92,6 +92,21 @@ import Testing
         #expect(damage?.sequence == testCase.sequence, "\(String(describing: damage))")
     }
 
+    @Test(arguments: [1, 16])
+    func sequencesAtTheEndOfTheIntegersAreDamageNotACrash(ranges: Int) throws {
+        let key = JournalKey.generate()
+        let store = try Self.journal(key: key)
+        try Sample.tamper(store, "UPDATE journal_event SET seq = 9223372036854775807 WHERE seq = 100")
+        let verifier = JournalVerifier(trustedKeys: [key.publicKey], parallelism: ranges, minimumRangeSize: 1)
+        let verification = try verifier.verify(store.writer)
+        #expect(!verification.isIntact)
+        #expect(verification.lastSequence == .max)
+        // The next append fails (a tap would be denied) instead of the process trapping.
+        #expect(throws: AccessStoreError.self) {
+            try store.writer.write { db in try JournalWriter(key: key).append([Sample.decision(0)], in: db) }
+        }
+    }
+
     /// Someone who knows the encoding replaces an event and recomputes its hash (42 ends a range of 7).
     /// The events stay intact; the query lookup, filled through event 80, is changed.
     static let lookupCases: [Case] = [
