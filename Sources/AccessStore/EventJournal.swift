@@ -242,6 +242,15 @@ public final class EventJournal: Sendable {
         return copied
     }
 
+    /// The oldest sequence the journal still holds (retention deletes the oldest events), nil when it is empty.
+    public func oldestSequence() async throws(AccessStoreError) -> Int64? {
+        do {
+            return try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT min(seq) FROM journal_event") }
+        } catch {
+            throw AccessStoreError(error)
+        }
+    }
+
     /// One page of events matching `filter`, newest first (see `JournalQuery`).
     public func events(_ query: JournalQuery) async throws(AccessStoreError) -> JournalPage {
         do {

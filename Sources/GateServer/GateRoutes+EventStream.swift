@@ -98,11 +98,12 @@ extension GateRoutes {
             let page = try await journal.events(JournalQuery(limit: streamBatch, cursor: last + Int64(streamBatch) + 1))
             let events = page.events.reversed().filter { $0.sequence > last }
             if events.isEmpty {
-                // Retention may have pruned the range: skip ahead if newer events exist.
+                // Retention may have pruned the range: go on from the oldest event kept, if newer events exist.
                 guard let newest = try await newestSequence(journal), newest > last + Int64(streamBatch) else {
                     return last
                 }
-                last += Int64(streamBatch)
+                let oldest = try await journal.oldestSequence() ?? 0
+                last = max(last + Int64(streamBatch), oldest - 1)
                 continue
             }
             var bytes: [UInt8] = []

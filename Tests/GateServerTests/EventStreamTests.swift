@@ -1,3 +1,4 @@
+import AccessStore
 import Foundation
 import GateServer
 import HTTPTypes
@@ -39,6 +40,36 @@ struct EventStreamTests {
             let laterId = try #require(json(later)["eventId"] as? String)
             let live = try await stream.events(1)
             #expect(live.map(\.id) == [laterId])
+        }
+    }
+
+    @Test("a stream resumed from before what retention pruned goes on from the oldest event kept")
+    func resumeAcrossRetention() async throws {
+        let fixture = try await GateFixture.make()
+        let security = try #require(fixture.tokens["security"])
+        let store = fixture.services.store
+        // 2,000 events of long ago, then 3 of now; retention keeps only the last 3 (and one more, the anchor's).
+        let key = JournalKey.generate()
+        let old = JournalWriter(clock: .fixed(milliseconds: 1_000_000), key: key)
+        try await store.writer.write { db in
+            _ = try old.append((0..<2000).map { _ in NewJournalEvent(type: .alarm, details: #"{"old":true}"#) }, in: db)
+        }
+        let recent = try await store.writer.write { db in
+            try JournalWriter(key: key).append((0..<3).map { _ in NewJournalEvent(type: .alarm) }, in: db)
+        }
+        let pruned = try await store.writer.write { db in
+            try JournalRetention(key: key).prune(before: 2_000_000, in: db)
+        }
+        #expect(pruned.deletedEvents >= 1500)
+        let app = try await buildApplication(fixture.configuration, services: fixture.services)
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let stream = EventStreamClient()
+            defer { stream.close() }
+            try stream.connect(port: port, path: "/v1/events/stream",
+                headers: ["Authorization": "Bearer \(security)", "Last-Event-ID": "5"])
+            let kept = try await stream.events(3)
+            #expect(kept.map(\.id) == recent.map { String($0.sequence) })
         }
     }
 
