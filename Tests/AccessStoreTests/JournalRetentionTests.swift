@@ -1,6 +1,7 @@
 import AccessStore
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @Suite struct JournalRetentionTests {
@@ -34,6 +35,29 @@ import Testing
         #expect(verification.anchorSequence == 72)
         try Sample.fill(store, count: 10, batch: 2, writer: writer, time: time, first: 120)
         #expect(try Self.verify(store, key: key).isIntact)
+    }
+
+    /// A prune committed while a verification runs (it reads in several transactions) is not damage.
+    @Test(arguments: [1, 4])
+    func aPruneDuringAVerificationIsNotReportedAsDeletion(ranges: Int) throws {
+        let key = JournalKey.generate()
+        let directory = try TemporaryDirectory()
+        let store = try AccessStore.open(at: directory.file("journal.sqlite"))
+        let time = ManualTime()
+        let writer = JournalWriter(clock: time.clock, key: key, checkpointPolicy: Self.policy)
+        try Sample.fill(store, count: 120, batch: 1, writer: writer, time: time, step: Sample.day / 12)
+        let retention = JournalRetention(clock: time.clock, key: key)
+        let pruned = Mutex(false)
+        let verifier = JournalVerifier(
+            trustedKeys: [key.publicKey], parallelism: ranges, minimumRangeSize: 1, checkpointPolicy: Self.policy)
+        // The progress callback runs after the verification planned its ranges and before it scans them.
+        let verification = try verifier.verify(store.writer) { _, _ in
+            guard !pruned.withLock({ done in defer { done = true }; return done }) else { return }
+            _ = try? store.writer.write { db in try retention.prune(olderThanDays: 4, in: db) }
+        }
+        #expect(pruned.withLock { $0 })
+        #expect(verification.isIntact, "\(String(describing: verification.damage))")
+        #expect(verification.anchorSequence == 72)
     }
 
     @Test(arguments: [0, 50, 120])
