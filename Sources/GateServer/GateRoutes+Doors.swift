@@ -55,22 +55,13 @@ extension GateRoutes {
                     inputProblem: problem.detail)
             }
         } catch let problem as APIProblem {
+            // The body could not be read (too large, too slow, broken off): a deny like any malformed request.
             tap = AccessAttempt(doorId: doorId, credential: nil, actor: caller.tokenId, inputProblem: problem.detail)
-            let outcome = await services.authority.decide(tap)
-            throw Self.problem(problem, outcome)
+            let outcome = await decide(tap, started: started)
+            throw Self.unavailability(outcome) ?? Self.problem(problem, outcome)
         }
-        let outcome = await services.authority.decide(tap)
-        services.metrics.recordDecision(outcome: outcome.decision.outcome.rawValue,
-            reason: outcome.decision.reason.rawValue, seconds: started.duration(to: .now).secondsValue)
-        if outcome.journalFailure != nil {
-            // LocalAccessAuthority has logged the failure with the door and the reason.
-            throw Self.problem(.unavailable("the journal could not record the decision, so the door stays closed",
-                code: "journal-unavailable"), outcome)
-        }
-        if outcome.policyMissing {
-            throw Self.problem(.unavailable("no access policy is loaded, so the door stays closed",
-                code: "policy-unavailable"), outcome)
-        }
+        let outcome = await decide(tap, started: started)
+        if let unavailable = Self.unavailability(outcome) { throw unavailable }
         if let problem = outcome.inputProblem {
             let base: APIProblem = outcome.decision.reason == .unknownDoor
                 ? .notFound(problem) : .badRequest(problem, code: "invalid-access-request")
@@ -84,6 +75,28 @@ extension GateRoutes {
             reason: outcome.decision.reason.rawValue, eventId: String(event.sequence),
             unlockSeconds: outcome.decision.isGranted ? outcome.decision.unlockSeconds : nil, person: person)
         return JSONResponse.raw(.ok, answer.json)
+    }
+
+    /// Decides `tap` and counts the decision in the metrics.
+    private func decide(_ tap: AccessAttempt, started: ContinuousClock.Instant) async -> AccessOutcome {
+        let outcome = await services.authority.decide(tap)
+        services.metrics.recordDecision(outcome: outcome.decision.outcome.rawValue,
+            reason: outcome.decision.reason.rawValue, seconds: started.duration(to: .now).secondsValue)
+        return outcome
+    }
+
+    /// The 503 of a decision that could not be journaled or had no policy to go by, nil otherwise.
+    static func unavailability(_ outcome: AccessOutcome) -> APIProblem? {
+        if outcome.journalFailure != nil {
+            // LocalAccessAuthority has logged the failure with the door and the reason.
+            return problem(.unavailable("the journal could not record the decision, so the door stays closed",
+                code: "journal-unavailable"), outcome)
+        }
+        if outcome.policyMissing {
+            return problem(.unavailable("no access policy is loaded, so the door stays closed",
+                code: "policy-unavailable"), outcome)
+        }
+        return nil
     }
 
     /// `problem` with the deny and its event as extension members.

@@ -57,6 +57,22 @@ struct BadInputTests {
         #expect(event.details.utf8.count < 2 * APIProblem.maximumDetailLength * 4, "\(testCase.name)")
     }
 
+    @Test("a body over the limit while no policy is loaded is the same 503 deny as any tap then, and is counted")
+    func oversizedBodyWithoutPolicy() async throws {
+        let fixture = try await GateFixture.make(policy: false, maximumBodySize: 256)
+        let gate = try #require(fixture.tokens["gate"])
+        try await fixture.test { client in
+            let body = #"{"credential": {"type": "uid", "uid": "04AB"}, "pad": ""# + String(repeating: "x", count: 1000)
+                + #""}"#
+            let response = try await send(client, .post, "/v1/doors/vehicle-gate/access", token: gate, body: body)
+            #expect(response.status == .serviceUnavailable)
+            #expect(json(response)["type"] as? String == "/problems/policy-unavailable")
+            #expect(json(response)["decision"] as? String == "deny")
+            let metrics = try await send(client, .get, "/metrics", token: nil)
+            #expect(String(buffer: metrics.body).contains(#"cardgate_decisions_total{decision="deny""#))
+        }
+    }
+
     @Test(
         "a body that breaks off (a bad chunk, less than its Content-Length) is a 400 journaled as a deny",
         arguments: [
