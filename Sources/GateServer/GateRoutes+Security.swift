@@ -152,13 +152,21 @@ extension GateRoutes {
     func occupants(_ request: Request, _ context: GateRequestContext) async throws -> Response {
         _ = try await require(RoleSet.readers, request, context)
         let zoneId = try Self.pathId("zoneId", context)
-        guard services.authority.policies.currentPolicy()?.zoneIds.contains(zoneId) == true else {
-            throw APIProblem.notFound("zone '\(zoneId)' is not in the access policy")
-        }
+        try requireZone(zoneId)
         let items = services.authority.siteState.presence.filter { $0.value.zoneId == zoneId }
             .sorted { $0.key < $1.key }
             .map { ["personId": $0.key, "since": EventRepresentation.timeFormat.format($0.value.since)] }
         return JSONResponse.raw(.ok, EventRepresentation.data(["items": items]))
+    }
+
+    /// Throws 404 when `zoneId` is not in the policy in force, and 503 when no policy is loaded (as the taps get).
+    private func requireZone(_ zoneId: String) throws {
+        guard let policy = services.authority.policies.currentPolicy() else {
+            throw APIProblem.unavailable("no access policy is loaded", code: "policy-unavailable")
+        }
+        guard policy.zoneIds.contains(zoneId) else {
+            throw APIProblem.notFound("zone '\(zoneId)' is not in the access policy")
+        }
     }
 
     /// `PUT /v1/lockdown` with `{zoneId, locked}` → `{lockdownZones}`, journaled as a `lockdown` event
@@ -168,9 +176,7 @@ extension GateRoutes {
         let body = try await JSONBody.decode(LockdownBody.self, request: request,
             limit: services.configuration.maximumBodySize,
             within: services.configuration.requestBodyTimeout)
-        guard services.authority.policies.currentPolicy()?.zoneIds.contains(body.zoneId) == true else {
-            throw APIProblem.notFound("zone '\(body.zoneId)' is not in the access policy")
-        }
+        try requireZone(body.zoneId)
         let details = EventRepresentation.data(["locked": body.locked])
         let recorded: (event: JournalEvent, zones: Set<String>)
         do {

@@ -179,6 +179,14 @@ struct AccessEndpointTests {
             #expect(body["eventId"] is String)
             let health = try await send(client, .get, "/healthz")
             #expect(json(health)["status"] as? String == "degraded")
+            // The zone routes say the same: no policy, not "no such zone".
+            let security = try #require(fixture.tokens["security"])
+            let occupants = try await send(client, .get, "/v1/zones/floor4/occupants", token: security)
+            #expect(occupants.status == .serviceUnavailable)
+            let lockdown = try await send(client, .put, "/v1/lockdown", token: security,
+                body: #"{"zoneId": "floor4", "locked": true}"#)
+            #expect(lockdown.status == .serviceUnavailable)
+            #expect(json(lockdown)["type"] as? String == "/problems/policy-unavailable")
         }
         #expect(try await fixture.eventCount() == 1)
     }
