@@ -16,25 +16,25 @@ extension GateRoutes {
         let body = try await JSONBody.decode(TokenBody.self, request: request,
             limit: services.configuration.maximumBodySize,
             within: services.configuration.requestBodyTimeout)
-        let (id, secret) = try await Self.storeUnavailableOnFailure {
-            try await services.tokens.create(role: body.role, doorIds: body.doorIds ?? [], name: body.name)
+        let audit = TokenAudit(journal: services.recorder.journal.journalWriter, actor: caller.tokenId)
+        let created = try await Self.storeUnavailableOnFailure {
+            try await services.tokens.create(role: body.role, doorIds: body.doorIds ?? [], name: body.name,
+                audit: audit)
         }
-        let details = EventRepresentation.data([
-            "change": "token_created", "tokenId": id, "role": body.role.rawValue, "doorIds": body.doorIds ?? [],
-        ])
-        _ = try? await services.recorder.record(NewJournalEvent(type: .adminChange, reason: "token_created",
-            actor: caller.tokenId, details: String(decoding: details, as: UTF8.self)))
-        return try JSONResponse.make(.created, ["id": id, "token": secret])
+        if let event = created.event { services.recorder.announce(event) }
+        return try JSONResponse.make(.created, ["id": created.id, "token": created.secret])
     }
 
     /// `DELETE /v1/tokens/{id}` → 204; 404 for an unknown token.
     func revokeToken(_ request: Request, _ context: GateRequestContext) async throws -> Response {
         let caller = try await require(RoleSet.administrators, request, context)
         let id = try Self.pathId("tokenId", context)
-        guard try await Self.storeUnavailableOnFailure({ try await services.tokens.revoke(id: id) }) else { throw APIProblem.notFound("no token '\(id)'") }
-        let details = EventRepresentation.data(["change": "token_revoked", "tokenId": id])
-        _ = try? await services.recorder.record(NewJournalEvent(type: .adminChange, reason: "token_revoked",
-            actor: caller.tokenId, details: String(decoding: details, as: UTF8.self)))
+        let audit = TokenAudit(journal: services.recorder.journal.journalWriter, actor: caller.tokenId)
+        let revoked = try await Self.storeUnavailableOnFailure {
+            try await services.tokens.revoke(id: id, audit: audit)
+        }
+        guard revoked.found else { throw APIProblem.notFound("no token '\(id)'") }
+        if let event = revoked.event { services.recorder.announce(event) }
         return Response(status: .noContent)
     }
 }

@@ -49,6 +49,15 @@ public struct TokenAuthenticator: Sendable {
     public func create(
         role: TokenRole, doorIds: [String], name: String?
     ) async throws -> (id: String, secret: String) {
+        let created = try await create(role: role, doorIds: doorIds, name: name, audit: nil)
+        return (created.id, created.secret)
+    }
+
+    /// Creates a token as ``create(role:doorIds:name:)`` does and, with `audit`, journals the creation (an
+    /// `admin_change` event naming the actor) in the same transaction: a token never exists without its event.
+    public func create(
+        role: TokenRole, doorIds: [String], name: String?, audit: TokenAudit?
+    ) async throws -> (id: String, secret: String, event: JournalEvent?) {
         if role == .controller, doorIds.isEmpty {
             throw APIProblem.badRequest("a controller token needs at least one door in doorIds", code: "invalid-token")
         }
@@ -59,31 +68,40 @@ public struct TokenAuthenticator: Sendable {
         let id = TokenSecret.generateId()
         let created = Int64((clock().timeIntervalSince1970 * 1000).rounded(.down))
         let record = TokenRecord(id: id, name: name, role: role, secret: secret, createdMilliseconds: created)
-        let unknown = try await writer.write { db -> [String] in
+        let details = EventRepresentation.data([
+            "change": "token_created", "tokenId": id, "role": role.rawValue, "doorIds": doorIds,
+        ])
+        let (unknown, event) = try await writer.write { db -> ([String], JournalEvent?) in
             let known = try Set(String.fetchAll(db, sql: "SELECT id FROM door"))
             let unknown = Set(doorIds).subtracting(known).sorted()
-            guard unknown.isEmpty else { return unknown }
+            guard unknown.isEmpty else { return (unknown, nil) }
             try record.insert(db)
             for door in Set(doorIds) { try TokenDoorRecord(tokenId: id, doorId: door).insert(db) }
-            return []
+            return ([], try audit?.journal(change: "token_created", details: details, in: db))
         }
         guard unknown.isEmpty else {
             throw APIProblem.badRequest("unknown door: \(unknown.joined(separator: ", "))", code: "unknown-door")
         }
-        return (id, secret)
+        return (id, secret, event)
     }
 
     /// Revokes the token `id`; false if there is no such token (revoking twice keeps the first time).
     public func revoke(id: String) async throws -> Bool {
+        try await revoke(id: id, audit: nil).found
+    }
+
+    /// Revokes as ``revoke(id:)`` does and, with `audit`, journals the revocation in the same transaction.
+    public func revoke(id: String, audit: TokenAudit?) async throws -> (found: Bool, event: JournalEvent?) {
         let now = Int64((clock().timeIntervalSince1970 * 1000).rounded(.down))
-        let found = try await writer.write { db -> Bool in
-            guard try TokenRecord.fetchOne(db, key: id) != nil else { return false }
+        let details = EventRepresentation.data(["change": "token_revoked", "tokenId": id])
+        let outcome = try await writer.write { db -> (Bool, JournalEvent?) in
+            guard try TokenRecord.fetchOne(db, key: id) != nil else { return (false, nil) }
             try db.execute(sql: "UPDATE token SET revoked_ms = max(created_ms, ?) WHERE id = ? AND revoked_ms IS NULL",
                 arguments: [now, id])
-            return true
+            return (true, try audit?.journal(change: "token_revoked", details: details, in: db))
         }
         cache.forget(tokenId: id)
-        return found
+        return outcome
     }
 
     /// Compares two byte strings in time that depends only on their lengths.
@@ -92,5 +110,22 @@ public struct TokenAuthenticator: Sendable {
         var difference: UInt8 = 0
         for (left, right) in zip(lhs, rhs) { difference |= left ^ right }
         return difference == 0
+    }
+}
+
+/// Who makes a token change, and the journal that records it.
+public struct TokenAudit: Sendable {
+    public var journal: JournalWriter
+    /// The token id of the administrator.
+    public var actor: String
+
+    public init(journal: JournalWriter, actor: String) {
+        self.journal = journal
+        self.actor = actor
+    }
+
+    func journal(change: String, details: Data, in db: Database) throws -> JournalEvent? {
+        try journal.append([NewJournalEvent(type: .adminChange, reason: change, actor: actor,
+            details: String(decoding: details, as: UTF8.self))], in: db).first
     }
 }
