@@ -165,13 +165,10 @@ public final class EventJournal: Sendable {
     /// journal queues no more copies: the maintenance tries again, reports the error, and resumes them
     /// (``catchUpLookup(chunk:)``).
     private func copyToLookup(in db: Database) {
-        var copied = 0
-        let succeeded = (try? db.inTransaction {
-            copied = try JournalLookup.catchUp(in: db, limit: JournalLookup.defaultChunk)
-            return .commit
-        }) != nil
+        let copied = try? JournalLookup.catchUp(in: db, limit: JournalLookup.defaultChunk)
+        let succeeded = copied != nil
         withState { state in
-            state.eventsNotInLookup = max(0, state.eventsNotInLookup - copied)
+            state.eventsNotInLookup = max(0, state.eventsNotInLookup - (copied ?? 0))
             state.isLookupCopyQueued = false
             state.lookupCopyFailed = !succeeded
         }
@@ -228,7 +225,9 @@ public final class EventJournal: Sendable {
         var copied = 0
         do {
             while true {
-                let count = try await writer.write { db in try JournalLookup.catchUp(in: db, limit: chunk) }
+                let count = try await writer.writeWithoutTransaction { db in
+                    try JournalLookup.catchUp(in: db, limit: chunk)
+                }
                 copied += count
                 if count < chunk { break }
             }

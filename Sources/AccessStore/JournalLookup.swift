@@ -19,6 +19,19 @@ public enum JournalLookup {
     /// event; of 1024: 6.9 us; of 4096: 4.4 us): 1024 events take the writer about 7 ms.
     public static let defaultChunk = 1024
 
+    /// The lookup's person, card, door and zone indexes begin with the span of an event's sequence, `seq >> spanShift`:
+    /// 65 536 events to a span (``StoreSchema/journalLookupSpanIndexSQL``). Smaller spans make copies cheaper and
+    /// queries for a rare id slower (one index seek per span of the journal): at 2 M events, spans of 2^14 events
+    /// cost 3.9 us per copied event and 0.56 ms per "one person's last 50" query, 2^16 9.8 us and 0.15 ms, 2^18
+    /// 27 us and 0.04 ms (`Tools/JournalBench/lookup-spans.py`).
+    public static let spanShift: Int64 = 16
+
+    /// The span of sequence `sequence`, and the sequences it holds.
+    static func span(of sequence: Int64) -> Int64 { sequence >> spanShift }
+    static func sequences(inSpan span: Int64) -> ClosedRange<Int64> {
+        (span << spanShift)...((span << spanShift) | ((1 << spanShift) - 1))
+    }
+
     /// The newest sequence in the lookup; every event up to it that retention left is in the lookup.
     /// (Clamped so that the next sequence is a number even in a database edited by hand.)
     static func indexedThrough(in db: Database) throws -> Int64 {
@@ -27,6 +40,10 @@ public enum JournalLookup {
     }
 
     /// Copies the lookup columns of up to `limit` events after the lookup's newest into the lookup.
+    ///
+    /// The copy is one statement. Run outside a transaction, it is its own transaction, and SQLite then keeps no
+    /// statement journal of the index pages it changes (inside one, it did: a temporary file written page by page,
+    /// which cost about a third of each copy).
     /// - Returns: how many events it copied; fewer than `limit` means the lookup has caught up.
     public static func catchUp(in db: Database, limit: Int = defaultChunk) throws -> Int {
         let columns = (["seq"] + copiedColumns).joined(separator: ", ")

@@ -88,10 +88,9 @@ public struct JournalQuery: Sendable, Hashable {
                     equalities: equalities, limit: limit + 1, into: &events, db: db)
             }
             if events.count <= limit, lower <= min(upper, indexedThrough) {
-                try Self.fetch(
-                    "journal_lookup k JOIN journal_event e ON e.seq = k.seq", alias: "k",
+                try Self.fetchFromLookup(
                     in: lower...min(upper, indexedThrough), equalities: equalities,
-                    limit: limit + 1 - events.count, into: &events, db: db)
+                    spanIndex: spanIndex, limit: limit + 1, into: &events, db: db)
             }
         }
         let more = events.count > limit
@@ -99,27 +98,62 @@ public struct JournalQuery: Sendable, Hashable {
         return JournalPage(events: events, nextCursor: more ? events.last?.sequence : nil)
     }
 
-    /// Appends to `events` up to `limit` events from `source` with sequences in `range`, newest first, whose
-    /// columns (of the table `alias` names) equal the given values.
-    private static func fetch(
-        _ source: String, alias: String, in range: ClosedRange<Int64>, equalities: [(String, String)], limit: Int,
+    /// The span index a query reads when it filters on a card, person, door or zone (the most selective of them),
+    /// or nil.
+    var spanIndex: String? {
+        let filters = [("card", cardId), ("person", personId), ("door", doorId), ("zone", zoneId)]
+        return filters.first { $0.1 != nil }.map { "journal_lookup_\($0.0)_span" }
+    }
+
+    /// Fills `events` up to `limit` with events through the lookup, newest first. With a span index, it reads span
+    /// after span, newest first, each with one seek into that index (``JournalLookup/spanShift``), until it has
+    /// enough events or reaches the start of `range`.
+    private static func fetchFromLookup(
+        in range: ClosedRange<Int64>, equalities: [(String, String)], spanIndex: String?, limit: Int,
         into events: inout [JournalEvent], db: Database
+    ) throws {
+        guard let spanIndex else {
+            try fetch("journal_lookup k JOIN journal_event e ON e.seq = k.seq", alias: "k", in: range,
+                equalities: equalities, limit: limit - events.count, into: &events, db: db)
+            return
+        }
+        // Named, so that SQLite does not prefer a scan of a frequent reason or type within the span.
+        let source = "journal_lookup k INDEXED BY \(spanIndex) JOIN journal_event e ON e.seq = k.seq"
+        var span = JournalLookup.span(of: range.upperBound)
+        while events.count < limit, span >= JournalLookup.span(of: range.lowerBound) {
+            let spanned = JournalLookup.sequences(inSpan: span).clamped(to: range)
+            try fetch(source, alias: "k", in: spanned, span: span, equalities: equalities, limit: limit - events.count,
+                into: &events, db: db)
+            span -= 1
+        }
+    }
+
+    /// Appends to `events` up to `limit` events from `source` with sequences in `range` (and, for the lookup's span
+    /// indexes, in `span`), newest first, whose columns (of the table `alias` names) equal the given values.
+    private static func fetch(
+        _ source: String, alias: String, in range: ClosedRange<Int64>, span: Int64? = nil,
+        equalities: [(String, String)], limit: Int, into events: inout [JournalEvent], db: Database
     ) throws {
         var conditions = ["\(alias).seq BETWEEN ? AND ?"]
         var arguments: [any DatabaseValueConvertible] = [range.lowerBound, range.upperBound]
+        if let span {
+            // Written as the index's expression, so that SQLite seeks the span index.
+            conditions.append("(\(alias).seq >> \(JournalLookup.spanShift)) = ?")
+            arguments.append(span)
+        }
         for (column, value) in equalities {
             conditions.append("\(alias).\(column) = ?")
             arguments.append(value)
         }
         let whereClause = "WHERE " + conditions.joined(separator: " AND ")
         // A cursor decodes each row in place instead of copying every row first.
-        let rows = try Row.fetchCursor(
-            db,
+        // Cached: a query over many spans runs the same statement once per span.
+        let statement = try db.cachedStatement(
             sql: """
                 SELECT \(JournalEvent.qualifiedColumns) FROM \(source) \(whereClause) \
                 ORDER BY \(alias).seq DESC LIMIT ?
-                """,
-            arguments: StatementArguments(arguments + [limit]))
+                """)
+        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments + [limit]))
         while let row = try rows.next() {
             events.append(try JournalEvent(row: row))
         }
