@@ -4,6 +4,7 @@
 # (id, seq), layout B by (seq >> SH, id, seq), as the journal does (JournalLookup.spanShift). Chunks of 1024 events,
 # WAL + synchronous FULL, each copy its own statement.
 # usage: SH=16 python3 Tools/JournalBench/lookup-spans.py 2000000 A B    (writes /tmp/bk-A.sqlite, /tmp/bk-B.sqlite)
+import os, random, sqlite3, sys, time
 N = int(sys.argv[1]); CH = 1024; TOTAL = 65536; SH = int(os.environ.get("SH", "16"))
 random.seed(1)
 def build(path, layout):
