@@ -47,7 +47,7 @@ public struct JournalQuery: Sendable, Hashable {
     /// Journal times never decrease along the sequence (the schema enforces it), so a time range is first
     /// turned into a sequence range with the time index. A filter on a person, card, door, zone, reason or type
     /// reads the events the lookup lacks from the journal, newest first, and then the older ones through the
-    /// lookup's `(column, seq)` index (``JournalLookup``); both read newest first without sorting, in one
+    /// lookup's span index (``JournalLookup``); both read newest first without sorting, in one
     /// snapshot of the database.
     public func page(in db: Database) throws -> JournalPage {
         guard (1...Self.maximumLimit).contains(limit) else {
@@ -102,7 +102,7 @@ public struct JournalQuery: Sendable, Hashable {
     /// or nil.
     var spanIndex: String? {
         let filters = [("card", cardId), ("person", personId), ("door", doorId), ("zone", zoneId)]
-        return filters.first { $0.1 != nil }.map { "journal_lookup_\($0.0)_span" }
+        return filters.first { $0.1 != nil }.map { JournalLookup.spanIndex($0.0) }
     }
 
     /// Fills `events` up to `limit` with events through the lookup, newest first. With a span index, it reads span

@@ -189,11 +189,10 @@ public enum StoreSchema {
     /// 40 us per event, against 10 us in spans). Within a span, the leaves that copies change are those of the
     /// newest span only, which stays small and in the page cache however large the journal grows. A query for one
     /// id reads the spans newest first, one index seek each (``JournalQuery``).
-    static let journalLookupSpanIndexSQL: String = ["person_id", "card_id", "door_id", "zone_id"].map { column in
-        let name = "journal_lookup_\(column.dropLast(3))_span"
-        return """
-            CREATE INDEX IF NOT EXISTS \(name) ON journal_lookup(seq >> \(JournalLookup.spanShift), \(column), seq)
-                WHERE \(column) IS NOT NULL;
+    static let journalLookupSpanIndexSQL: String = ["person", "card", "door", "zone"].map { key in
+        """
+            CREATE INDEX IF NOT EXISTS \(JournalLookup.spanIndex(key))
+                ON journal_lookup(seq >> \(JournalLookup.spanShift), \(key)_id, seq) WHERE \(key)_id IS NOT NULL;
 
             """
     }.joined()

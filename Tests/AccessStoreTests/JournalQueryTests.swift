@@ -131,11 +131,18 @@ import Testing
         #expect(try await store.writer.read { db in try JournalLookup.pending(in: db) } < chunk)
     }
 
-    /// A store as the version before the lookup left it (migrated through `lockdown-v1`), with 40 events.
-    static func makeStoreOfTheEarlierVersion(at path: String) async throws {
+    /// A store as an earlier version left it (migrated through `migration`, by default the version before the
+    /// lookup), with 40 events; `then` runs in the same transaction after the appends.
+    static func makeStoreOfTheEarlierVersion(
+        at path: String, upTo migration: String = "lockdown-v1",
+        then: @escaping @Sendable (Database) throws -> Void = { _ in }
+    ) async throws {
         let pool = try DatabasePool(path: path)
-        try StoreSchema.migrator.migrate(pool, upTo: "lockdown-v1")
-        _ = try await pool.write { db in try JournalWriter(key: nil).append((0..<40).map(Sample.decision), in: db) }
+        try StoreSchema.migrator.migrate(pool, upTo: migration)
+        try await pool.write { db in
+            _ = try JournalWriter(key: nil).append((0..<40).map(Sample.decision), in: db)
+            try then(db)
+        }
     }
 
     /// A store made before the lookup existed: its events are copied into the lookup when it is opened, and the
