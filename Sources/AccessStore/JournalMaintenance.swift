@@ -18,6 +18,11 @@ public struct JournalMaintenance: Sendable {
         public var checkpoint: JournalCheckpoint?
         /// Events the pass copied into the query lookup.
         public var indexedEvents = 0
+        /// Checkpoints the pass appended to the witness (``JournalWitnessRecorder``).
+        public var witnessed: [JournalCheckpoint] = []
+        /// Where the journal disagrees with the witness: its newest events were deleted or rewritten (checked on
+        /// the first pass).
+        public var witnessDamage: JournalDamage?
         /// Frames in the WAL and frames copied into the database, when the WAL was checkpointed.
         public var wal: (frames: Int, checkpointed: Int)?
         /// What failed; the next pass tries again.
@@ -28,26 +33,41 @@ public struct JournalMaintenance: Sendable {
     /// Time between passes; a checkpoint is signed at most this long after the policy's time limit.
     public let interval: Duration
     private let walCheckpointer: WALCheckpointer?
+    /// Where the passes copy new checkpoints to, if anywhere.
+    public let witness: JournalWitnessRecorder?
 
     /// - Parameters:
     ///   - journal: the journal to keep signed.
     ///   - interval: time between passes (default one second).
     ///   - checkpointsWAL: whether passes also checkpoint the WAL (only for a file database).
-    public init(journal: EventJournal, interval: Duration = .seconds(1), checkpointsWAL: Bool = true)
-        throws(AccessStoreError)
-    {
+    ///   - witness: where passes append the checkpoints they find in the database.
+    public init(
+        journal: EventJournal, interval: Duration = .seconds(1), checkpointsWAL: Bool = true,
+        witness: JournalWitnessRecorder? = nil
+    ) throws(AccessStoreError) {
         self.journal = journal
         self.interval = interval
+        self.witness = witness
         walCheckpointer = checkpointsWAL ? try WALCheckpointer(writer: journal.writer) : nil
     }
 
-    /// One pass: signs a checkpoint if the policy says one is due, fills the lookup, then checkpoints the WAL.
+    /// One pass: signs a checkpoint if the policy says one is due, copies new checkpoints to the witness, fills the
+    /// lookup, then checkpoints the WAL.
     public func runOnce() async -> Pass {
         var pass = Pass()
         do {
             pass.checkpoint = try await journal.checkpointIfDue()
         } catch {
             pass.errors.append(error)
+        }
+        if let witness {
+            do {
+                let record = try witness.record(from: journal.writer)
+                pass.witnessed = record.appended
+                pass.witnessDamage = record.damage
+            } catch {
+                pass.errors.append(error)
+            }
         }
         do {
             pass.indexedEvents = try await journal.catchUpLookup()

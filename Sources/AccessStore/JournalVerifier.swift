@@ -24,12 +24,17 @@ public struct JournalVerifier: Sendable {
     /// events they signed or the chain was rewritten, or a writer without the key appended. Checked when the
     /// journal is signed (trusted or recorded keys); `nil` does not check.
     public var checkpointPolicy: CheckpointPolicy?
+    /// Checkpoints kept outside the database (``JournalWitness``): the journal must still hold each one's event with
+    /// the witnessed hash, unless retention pruned it, which finds newest events deleted with their checkpoints.
+    public var witness: [JournalCheckpoint]
 
     public init(
         trustedKeys: Set<Data>? = nil, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
-        minimumRangeSize: Int64 = 100_000, checkpointPolicy: CheckpointPolicy? = CheckpointPolicy()
+        minimumRangeSize: Int64 = 100_000, checkpointPolicy: CheckpointPolicy? = CheckpointPolicy(),
+        witness: [JournalCheckpoint] = []
     ) {
         self.checkpointPolicy = checkpointPolicy
+        self.witness = witness
         self.trustedKeys = trustedKeys
         self.parallelism = min(16, max(1, parallelism))
         self.minimumRangeSize = max(1, minimumRangeSize)
@@ -49,7 +54,8 @@ public struct JournalVerifier: Sendable {
         do {
             let plan = try reader.read { db in
                 try Plan(
-                    db, trustedKeys: trustedKeys, minimumRangeSize: minimumRangeSize, checkpointPolicy: checkpointPolicy)
+                    db, trustedKeys: trustedKeys, minimumRangeSize: minimumRangeSize, checkpointPolicy: checkpointPolicy,
+                    witness: witness)
             }
             if let damage = plan.anchorDamage { return plan.result(damage: damage) }
             let ranges = plan.ranges(count: parallelism)
@@ -75,7 +81,8 @@ public struct JournalVerifier: Sendable {
         -> JournalVerification
     {
         let plan = try Plan(
-            db, trustedKeys: trustedKeys, minimumRangeSize: minimumRangeSize, checkpointPolicy: checkpointPolicy)
+            db, trustedKeys: trustedKeys, minimumRangeSize: minimumRangeSize, checkpointPolicy: checkpointPolicy,
+            witness: witness)
         if let damage = plan.anchorDamage { return plan.result(damage: damage) }
         let counter = ProgressCounter(total: plan.total, report: progress)
         let scans = try plan.ranges(count: 1).map { try plan.scan(db, $0, counter) }
@@ -110,12 +117,20 @@ public struct JournalVerifier: Sendable {
         var lookupThrough: Int64?
         var minimumRangeSize: Int64
         var checkpointPolicy: CheckpointPolicy?
+        var witness: [JournalCheckpoint]
 
-        init(_ db: Database, trustedKeys: Set<Data>?, minimumRangeSize: Int64, checkpointPolicy: CheckpointPolicy?)
-            throws
-        {
+        init(
+            _ db: Database, trustedKeys: Set<Data>?, minimumRangeSize: Int64, checkpointPolicy: CheckpointPolicy?,
+            witness: [JournalCheckpoint]
+        ) throws {
             self.minimumRangeSize = minimumRangeSize
             self.checkpointPolicy = checkpointPolicy
+            self.witness = witness
+            if let trustedKeys, let stranger = witness.first(where: { !trustedKeys.contains($0.publicKey) }) {
+                throw AccessStoreError(
+                    .invalidInput, "the witnessed checkpoint for event \(stranger.sequence) is signed by a key that "
+                        + "is not trusted")
+            }
             guard try db.tableExists("journal_event"), try db.tableExists("journal_checkpoint") else {
                 throw AccessStoreError(.notACardGateStore, "the database has no journal")
             }
@@ -167,7 +182,7 @@ public struct JournalVerifier: Sendable {
             JournalVerification(
                 anchorSequence: anchor, firstSequence: firstSequence, lastSequence: lastSequence, eventsChecked: 0,
                 checkpointsChecked: 0, lastCheckpointSequence: nil, unsignedEvents: 0, keyTrust: keyTrust,
-                damage: damage)
+                witnessedCheckpoints: witness.count, damage: damage)
         }
 
         /// `count` contiguous ranges covering the events to check.
@@ -350,7 +365,9 @@ public struct JournalVerifier: Sendable {
                 return finish(result, expected: expected)
             }
             result = finish(result, expected: expected)
-            result.damage = try unsignedDamage(result, in: db) ?? lookupDamage(scans, result: result)
+            result.damage = try unsignedDamage(result, in: db)
+                ?? JournalWitness.damage(witness, lastSequence: lastSequence, anchor: anchor, in: db)
+                ?? lookupDamage(scans, result: result)
             return result
         }
 

@@ -59,7 +59,8 @@ struct LocalDoorService: Service {
     }
 }
 
-/// Waits for shutdown, then signs a checkpoint over every event committed, so the journal ends verified.
+/// Waits for shutdown, then signs a checkpoint over every event committed, so the journal ends verified, and copies
+/// it to the witness.
 struct JournalCloser: Service {
     let services: GateServices
 
@@ -67,6 +68,9 @@ struct JournalCloser: Service {
         try? await gracefulShutdown()
         do {
             let checkpoint = try await services.recorder.journal.checkpointIfDue(force: true)
+            if let witness = services.witness {
+                services.logWitnessed(try witness.record(from: services.store.writer).appended)
+            }
             services.logger.info("journal closed", metadata: [
                 "checkpoint": "\(checkpoint.map { String($0.sequence) } ?? "none needed")",
                 "appended": "\(services.recorder.counts.appended)",

@@ -110,24 +110,29 @@ extension GateRoutes {
                 code: "verification-running")
         }
         let verifications = services.verifications
+        let witnessPath = services.configuration.witnessPath
         let result: Result<JournalVerification, AccessStoreError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 defer { verifications.end() }
                 continuation.resume(returning: Result { () throws(AccessStoreError) in
-                    try JournalVerifier(trustedKeys: trustedKeys, parallelism: 2).verify(writer)
+                    let witness = try JournalWitness.read(at: witnessPath)
+                    return try JournalVerifier(trustedKeys: trustedKeys, parallelism: 2, witness: witness).verify(writer)
                 })
             }
         }
         let verification: JournalVerification
         switch result {
         case .success(let value): verification = value
+        case .failure(let error) where error.code == .invalidInput:
+            // The witness file is not what the daemon writes (edited, or a torn last line): say so, not "intact".
+            throw APIProblem.unavailable("the witness cannot be used: \(error.message)", code: "witness-unreadable")
         case .failure(let error):
             throw APIProblem.unavailable("the journal cannot be read: \(error.code)", code: "journal-unavailable")
         }
         var object: [String: Any] = [
             "intact": verification.isIntact, "eventsChecked": verification.eventsChecked,
             "checkpointsChecked": verification.checkpointsChecked, "unsignedEvents": verification.unsignedEvents,
-            "keyTrust": verification.keyTrust.rawValue,
+            "keyTrust": verification.keyTrust.rawValue, "witnessedCheckpoints": verification.witnessedCheckpoints,
         ]
         object["firstSequence"] = verification.firstSequence ?? NSNull()
         object["lastSequence"] = verification.lastSequence ?? NSNull()

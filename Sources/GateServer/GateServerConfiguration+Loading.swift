@@ -1,3 +1,4 @@
+import AccessStore
 import Configuration
 import Foundation
 import Logging
@@ -11,6 +12,7 @@ import Logging
 /// | `db` | `CARDGATE_DB` | `--db FILE` | the SQLite database (default `/var/lib/cardgate/cardgate.db`) |
 /// | `caCertificates` | `CARDGATE_CA_CERTIFICATES` (comma-separated) | `--ca-cert FILE` (repeatable) | office CAs |
 /// | `journalKey` | `CARDGATE_JOURNAL_KEY` | | checkpoint key (default: `<db>.journal-key` if present) |
+/// | `journalWitness` | `CARDGATE_JOURNAL_WITNESS` | | checkpoint copies (default: `<db>.witness`) |
 /// | `siteFiles` | `CARDGATE_SITE_FILES` (comma-separated) | `--site FILE` (repeatable) | policy from files |
 /// | `challengeTimeToLiveSeconds` | `CARDGATE_CHALLENGE_TIME_TO_LIVE_SECONDS` | | 0 < s ≤ 300 (default 10) |
 /// | `maximumBodyBytes` | `CARDGATE_MAXIMUM_BODY_BYTES` | | ≥ 1024 (default 65536) |
@@ -27,7 +29,7 @@ extension GateServerConfiguration {
     static let maximumLocalDoors = 64
 
     /// Keys whose values are file paths, resolved against the configuration file's directory.
-    static let pathKeys: Set<String> = ["db", "caCertificates", "journalKey", "siteFiles"]
+    static let pathKeys: Set<String> = ["db", "caCertificates", "journalKey", "journalWitness", "siteFiles"]
 
     /// The configuration from `commandLine`'s file and flags and from `environment`.
     public static func load(
@@ -82,6 +84,7 @@ extension GateServerConfiguration {
         }
         caCertificateFiles = config.stringArray(forKey: "caCertificates") ?? []
         journalKeyPath = config.string(forKey: "journalKey").flatMap { $0.isEmpty ? nil : $0 }
+        journalWitnessPath = config.string(forKey: "journalWitness").flatMap { $0.isEmpty ? nil : $0 }
         siteFiles = config.stringArray(forKey: "siteFiles") ?? []
         if let ttl = config.double(forKey: "challengeTimeToLiveSeconds") {
             guard ttl > 0, ttl <= 300 else {
@@ -170,6 +173,11 @@ extension GateServerConfiguration {
 }
 
 extension GateServerConfiguration {
+    /// The witness file in force: ``journalWitnessPath``, or the default beside the database.
+    public var witnessPath: String {
+        journalWitnessPath ?? JournalWitness.defaultPath(forDatabase: databasePath)
+    }
+
     /// The settings in force, one per line (`cardgated --check-config`, and the log at start).
     public var summary: String {
         var lines = [
@@ -178,6 +186,7 @@ extension GateServerConfiguration {
             "caCertificates " + (caCertificateFiles.isEmpty
                 ? "(none: PIV cards are refused)" : caCertificateFiles.joined(separator: ", ")),
             "journalKey \(journalKeyPath ?? "(beside the database, if present)")",
+            "journalWitness \(witnessPath)",
             "siteFiles " + (siteFiles.isEmpty
                 ? "(none: the policy is the database's)" : siteFiles.joined(separator: ", ")),
             "challengeTimeToLiveSeconds \(challengeTimeToLive)",

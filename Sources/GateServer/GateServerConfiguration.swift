@@ -17,6 +17,8 @@ public struct GateServerConfiguration: Sendable, Hashable {
     public var caCertificateFiles: [String]
     /// The journal's Ed25519 key file for signed checkpoints; none: the journal is written without checkpoints.
     public var journalKeyPath: String?
+    /// Where the journal's checkpoints are copied outside the database (``JournalWitness``); nil: beside the database.
+    public var journalWitnessPath: String?
     /// Site files (YAML or CSV) to load the policy model from while the store holds no model of its own.
     public var siteFiles: [String]
     /// How long an issued challenge may be presented, in seconds.
@@ -38,7 +40,8 @@ public struct GateServerConfiguration: Sendable, Hashable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8443, databasePath: String = "/var/lib/cardgate/cardgate.db",
-        caCertificateFiles: [String] = [], journalKeyPath: String? = nil, siteFiles: [String] = [],
+        caCertificateFiles: [String] = [], journalKeyPath: String? = nil, journalWitnessPath: String? = nil,
+        siteFiles: [String] = [],
         challengeTimeToLive: TimeInterval = 10, maximumBodySize: Int = 64 * 1024,
         allowedAuthenticationFailures: Int = 5, idleTimeout: TimeInterval = 60, requestBodyTimeout: TimeInterval = 30,
         localDoors: [LocalDoorConfiguration] = [], logLevel: Logger.Level = .info
@@ -48,6 +51,7 @@ public struct GateServerConfiguration: Sendable, Hashable {
         self.databasePath = databasePath
         self.caCertificateFiles = caCertificateFiles
         self.journalKeyPath = journalKeyPath
+        self.journalWitnessPath = journalWitnessPath
         self.siteFiles = siteFiles
         self.challengeTimeToLive = challengeTimeToLive
         self.maximumBodySize = maximumBodySize

@@ -27,6 +27,18 @@ public struct GateServices: Sendable {
     let clock: @Sendable () -> Date
     /// Whether `GET /v1/journal/verify` is running (one at a time).
     let verifications = SingleFlight()
+    /// Where the daemon copies the journal's checkpoints (``JournalWitness``); set by ``open(_:logger:)``.
+    public internal(set) var witness: JournalWitnessRecorder?
+
+    /// Logs checkpoints just copied to the witness, each with its witness line: a log shipped to another host is
+    /// then a witness too.
+    func logWitnessed(_ checkpoints: [JournalCheckpoint]) {
+        for checkpoint in checkpoints {
+            logger.info("journal checkpoint", metadata: [
+                "seq": "\(checkpoint.sequence)", "witness": "\(JournalWitness.line(checkpoint))",
+            ])
+        }
+    }
 
     /// - Parameters:
     ///   - cardReader: where the local doors' readers are; pcscd's by default.
@@ -127,15 +139,28 @@ public struct GateServices: Sendable {
             throw ConfigurationError("cannot load the access policy: \(error)")
         }
         // A lockdown outlives a restart: the daemon does not start without knowing which zones are locked down.
-        let services = try GateServices(store: store, policies: policies, trustStore: trustStore, journalKey: key,
+        var services = try GateServices(store: store, policies: policies, trustStore: trustStore, journalKey: key,
             configuration: configuration, logger: logger)
         // Signs checkpoints on time even when idle, fills the query lookup and checkpoints the WAL off the commit path,
         // while the daemon runs; what fails is logged, and the next pass tries again.
         let logger = services.logger
-        try JournalMaintenance(journal: services.recorder.journal).start { pass in
+        // It also copies every checkpoint to the witness file and to the log (ship the log elsewhere, and a journal
+        // whose newest events were deleted with their checkpoints is still found), and says at once when the
+        // journal at start lacks checkpoints the witness holds.
+        let witness = JournalWitnessRecorder(path: configuration.witnessPath)
+        services.witness = witness
+        try JournalMaintenance(journal: services.recorder.journal, witness: witness).start { [services] pass in
             for error in pass.errors {
                 logger.error("journal maintenance failed; retrying", metadata: ["error": "\(error)"])
             }
+            if let damage = pass.witnessDamage {
+                logger.critical(
+                    """
+                    the journal disagrees with its witness \(witness.path): \(damage); check it with \
+                    cardgate journal verify --db \(configuration.databasePath) --witness \(witness.path)
+                    """)
+            }
+            services.logWitnessed(pass.witnessed)
         }
         if let source = policies as? StorePolicySource {
             logRebuilds(of: source.provider, to: services.logger)

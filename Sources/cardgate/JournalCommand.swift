@@ -49,7 +49,10 @@ struct JournalVerifyCommand: ParsableCommand {
             Exits 0 when the journal is intact and 1 when it is damaged or cannot be read. Without --key or \
             --public-key, checkpoints are checked against the keys recorded in the database itself. In a signed \
             journal, events after the last checkpoint that CardGate's checkpoint policy would have had signed \
-            are damage (deleted checkpoints, or a writer without the key).
+            are damage (deleted checkpoints, or a writer without the key). The journal is checked against the \
+            witness, the copies of its checkpoints the daemon keeps outside the database (--witness, or the file \
+            beside the database if there is one): a journal whose newest events were deleted together with \
+            their checkpoints is found only so.
             """
     )
 
@@ -61,6 +64,9 @@ struct JournalVerifyCommand: ParsableCommand {
 
     @Option(name: .customLong("public-key"), help: "Trust this base64 Ed25519 public key (repeatable).")
     var publicKeys: [String] = []
+
+    @Option(name: .long, help: "The witness file (default: the database's path + .witness, if it exists).")
+    var witness: String?
 
     func validate() throws {
         for text in publicKeys where Data(base64Encoded: text)?.count != 32 {
@@ -77,8 +83,13 @@ struct JournalVerifyCommand: ParsableCommand {
                 trusted.insert(try JournalKey.load(from: key).publicKey)
             }
             let store = try AccessStore.open(at: database.db, options: .init(readOnly: true))
+            let witnessPath = witness ?? JournalWitness.defaultPath(forDatabase: database.db)
+            if witness != nil, !FileManager.default.fileExists(atPath: witnessPath) {
+                throw AccessStoreError(.cannotOpen, "no witness at \(witnessPath)")
+            }
             let verifier = JournalVerifier(
-                trustedKeys: trusted.isEmpty ? nil : trusted, checkpointPolicy: checkpoints.policy)
+                trustedKeys: trusted.isEmpty ? nil : trusted, checkpointPolicy: checkpoints.policy,
+                witness: try JournalWitness.read(at: witnessPath))
             result = try verifier.verify(store.writer, progress: bar?.reporter)
         } catch {
             bar?.finish()

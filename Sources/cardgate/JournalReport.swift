@@ -13,10 +13,12 @@ enum JournalReport {
         let range = result.firstSequence.map { "\($0)...\(result.lastSequence ?? $0)" } ?? "none"
         let anchor = result.anchorSequence.map { ", anchored at \($0)" } ?? ""
         let trust = result.keyTrust == .suppliedKeys ? "supplied keys" : "keys recorded in the database"
+        let witness = result.witnessedCheckpoints > 0
+            ? ", all \(result.witnessedCheckpoints) witnessed checkpoints present" : ", no witness"
         return """
             journal intact: \(result.eventsChecked) events (\(range))\(anchor), \
             \(result.checkpointsChecked) checkpoints checked against \(trust), \
-            \(result.unsignedEvents) events after the last checkpoint
+            \(result.unsignedEvents) events after the last checkpoint\(witness)
             """
     }
 

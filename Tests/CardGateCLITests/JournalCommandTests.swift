@@ -73,6 +73,44 @@ import Testing
         #expect(run.output.contains("checked against supplied keys"))
     }
 
+    @Test func verifyFindsTheNewestEventsDeletedWithTheirCheckpointsThroughTheWitnessBesideTheDatabase()
+        async throws
+    {
+        let journal = try Journal(days: 2)
+        let store = try AccessStore.open(at: journal.database)
+        _ = try JournalWitnessRecorder(path: JournalWitness.defaultPath(forDatabase: journal.database))
+            .record(from: store.writer)
+        try journal.tamper(
+            """
+            DROP TRIGGER journal_checkpoint_delete_only_pruned;
+            DELETE FROM journal_event WHERE seq > 33; DELETE FROM journal_lookup WHERE seq > 33;
+            DELETE FROM journal_checkpoint WHERE seq > 33
+            """)
+        let policy = ["--checkpoint-events", "10", "--checkpoint-seconds", "8640000"]
+        let found = try await CardGateRun.run(
+            ["journal", "verify", "--db", journal.database, "--key", journal.keyFile] + policy, in: journal.directory)
+        #expect(found.status == 1)
+        #expect(found.output.contains("journal DAMAGED: deleted at sequence 34 through 41"), "\(found.output)")
+
+        // Without the witness the shorter journal looks whole; a witness named but absent is an error.
+        let elsewhere = journal.directory.file("moved.witness")
+        try FileManager.default.moveItem(
+            atPath: JournalWitness.defaultPath(forDatabase: journal.database), toPath: elsewhere)
+        let unwitnessed = try await CardGateRun.run(
+            ["journal", "verify", "--db", journal.database] + policy, in: journal.directory)
+        #expect(unwitnessed.status == 0)
+        #expect(unwitnessed.output.contains("journal intact: 33 events"), "\(unwitnessed.output)")
+        #expect(unwitnessed.output.contains("no witness"))
+        let named = try await CardGateRun.run(
+            ["journal", "verify", "--db", journal.database, "--witness", elsewhere] + policy, in: journal.directory)
+        #expect(named.status == 1)
+        let absent = try await CardGateRun.run(
+            ["journal", "verify", "--db", journal.database, "--witness", journal.directory.file("none")] + policy,
+            in: journal.directory)
+        #expect(absent.status == 1)
+        #expect(absent.errors.contains("no witness at"), "\(absent.errors)")
+    }
+
     @Test(arguments: [
         ("UPDATE journal_event SET decision = 'deny', reason = 'no_access_level' WHERE seq = 30", "edited", 30),
         ("DELETE FROM journal_event WHERE seq = 41", "deleted", 41),

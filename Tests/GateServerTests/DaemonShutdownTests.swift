@@ -76,6 +76,14 @@ struct DaemonShutdownTests {
         let verification = try JournalVerifier(trustedKeys: [key.publicKey]).verify(store.writer)
         #expect(verification.isIntact, "\(String(describing: verification.damage))")
         #expect(verification.unsignedEvents == 0)
+        // Every checkpoint, the one at shutdown too, was copied to the witness beside the database and logged.
+        let witnessed = try JournalWitness.read(at: JournalWitness.defaultPath(forDatabase: database))
+        let checkpoints = try await store.writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT seq FROM journal_checkpoint ORDER BY seq")
+        }
+        #expect(witnessed.map(\.sequence) == checkpoints)
+        #expect(witnessed.last?.sequence == verification.lastSequence)
+        #expect(log.contains("journal checkpoint"), "\(log)")
         let present = try await store.writer.read { db in
             try Set(Int64.fetchAll(db, sql: "SELECT seq FROM journal_event WHERE type = 'access_decision'"))
         }

@@ -43,7 +43,7 @@ struct GateFixture {
         maximumBodySize: Int = 64 * 1024, localDoors: [LocalDoorConfiguration] = [],
         cardReader: (any CardReader)? = nil, makeLock: (@Sendable (LocalDoorConfiguration) -> any DoorLock)? = nil,
         store: AccessStore? = nil, idleTimeout: TimeInterval = 60, requestBodyTimeout: TimeInterval = 30,
-        journalKey: JournalKey? = nil
+        journalKey: JournalKey? = nil, journalWitnessPath: String? = nil
     ) async throws -> GateFixture {
         let model = try exampleModel(extra: extra)
         let store = try store ?? AccessStore.inMemory()
@@ -58,7 +58,7 @@ struct GateFixture {
         }
         let source = StaticPolicySource(policy ? CompiledPolicy(snapshot: try PolicySnapshot(model: model)) : nil)
         let configuration = GateServerConfiguration(host: "127.0.0.1", port: 0, databasePath: ":memory:",
-            maximumBodySize: maximumBodySize, idleTimeout: idleTimeout, requestBodyTimeout: requestBodyTimeout,
+            journalWitnessPath: journalWitnessPath, maximumBodySize: maximumBodySize, idleTimeout: idleTimeout, requestBodyTimeout: requestBodyTimeout,
             localDoors: localDoors)
         let services = try GateServices(store: store, policies: source,
             trustStore: try trustStore ?? TrustStore(authorities: []), journalKey: journalKey,

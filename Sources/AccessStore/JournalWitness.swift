@@ -1,0 +1,251 @@
+import Foundation
+import GRDB
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A copy of the journal's signed checkpoints kept outside the database: the witness.
+///
+/// The hash chain and the checkpoints find every edit, deletion and insertion inside the journal, but not the
+/// removal of its newest events together with the checkpoints that signed them: what is left is a valid, shorter
+/// journal. The witness catches that. The daemon appends every checkpoint it finds in the database to the witness
+/// file (one JSON line each, `JournalWitnessRecorder`) and logs it, and `cardgate journal verify` checks that the
+/// database still holds every witnessed checkpoint's event with the witnessed hash, except those retention pruned.
+/// It is only as safe as its place: the default, beside the database, catches a careless edit with `sqlite3`; a
+/// file on another disk or host, or the daemon's log shipped elsewhere, catches someone who knows of it.
+///
+/// A line: `{"seq":1000,"hash":"<64 hex>","signedAt":"2026-…Z","signedAtMs":…,"publicKey":"<base64>",
+/// "signature":"<base64>"}`; the signature is the checkpoint's own (``JournalCheckpoint``), so a line cannot be
+/// made up without the journal key.
+public enum JournalWitness {
+    /// The witness file the daemon writes when the configuration names none: beside the database.
+    public static func defaultPath(forDatabase databasePath: String) -> String { databasePath + ".witness" }
+
+    private struct Line: Codable {
+        var seq: Int64
+        var hash: String
+        var signedAt: String
+        var signedAtMs: Int64
+        var publicKey: String
+        var signature: String
+    }
+
+    /// The witness line of `checkpoint`, without the line feed.
+    public static func line(_ checkpoint: JournalCheckpoint) -> String {
+        let line = Line(
+            seq: checkpoint.sequence, hash: JournalEventJSON.hex(checkpoint.hash),
+            signedAt: UTCTimestamp.format(milliseconds: checkpoint.signedAtMilliseconds),
+            signedAtMs: checkpoint.signedAtMilliseconds, publicKey: checkpoint.publicKey.base64EncodedString(),
+            signature: checkpoint.signature.base64EncodedString())
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding a struct of strings and integers cannot fail.
+        return String(decoding: (try? encoder.encode(line)) ?? Data(), as: UTF8.self)
+    }
+
+    /// The checkpoints in a witness text, in sequence order.
+    ///
+    /// - Throws: `invalidInput` naming `source` and the line for a line that is not a witnessed checkpoint, whose
+    ///   signature does not verify, or whose sequence does not grow.
+    public static func parse(_ text: String, source: String) throws(AccessStoreError) -> [JournalCheckpoint] {
+        var checkpoints: [JournalCheckpoint] = []
+        let decoder = JSONDecoder()
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            func refuse(_ why: String) -> AccessStoreError {
+                AccessStoreError(.invalidInput, "\(source) line \(index + 1): \(why)")
+            }
+            guard let parsed = try? decoder.decode(Line.self, from: Data(trimmed.utf8)) else {
+                throw refuse("not a witnessed checkpoint (a JSON object with seq, hash, signedAtMs, publicKey, signature)")
+            }
+            guard let hash = hexBytes(parsed.hash), hash.count == 32,
+                let publicKey = Data(base64Encoded: parsed.publicKey), publicKey.count == 32,
+                let signature = Data(base64Encoded: parsed.signature), signature.count == 64
+            else {
+                throw refuse("the hash must be 32 bytes in hex, the public key 32 and the signature 64 bytes in base64")
+            }
+            let checkpoint = JournalCheckpoint(
+                sequence: parsed.seq, hash: hash, signedAtMilliseconds: parsed.signedAtMs, publicKey: publicKey,
+                signature: signature)
+            guard checkpoint.sequence >= 1 else { throw refuse("the sequence must be 1 or more") }
+            guard checkpoint.hasValidSignature else {
+                throw refuse("the signature does not verify: the line was not written from a signed checkpoint")
+            }
+            if let previous = checkpoints.last, previous.sequence >= checkpoint.sequence {
+                guard previous.sequence == checkpoint.sequence, previous.hash == checkpoint.hash else {
+                    throw refuse("sequence \(checkpoint.sequence) does not follow \(previous.sequence)")
+                }
+                continue
+            }
+            checkpoints.append(checkpoint)
+        }
+        return checkpoints
+    }
+
+    /// The checkpoints in the witness file at `path`; none when the file does not exist.
+    public static func read(at path: String) throws(AccessStoreError) -> [JournalCheckpoint] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw AccessStoreError(.ioError, "cannot read the witness \(path): \(error.localizedDescription)")
+        }
+        return try parse(text, source: path)
+    }
+
+    /// The first place where the journal in `db` disagrees with `witnessed`, or nil when it holds every witnessed
+    /// checkpoint that retention has not pruned.
+    ///
+    /// - Parameters:
+    ///   - lastSequence: the journal's newest event (nil when it holds none).
+    ///   - anchor: the retention anchor; witnessed checkpoints below it were pruned.
+    static func damage(
+        _ witnessed: [JournalCheckpoint], lastSequence: Int64?, anchor: Int64?, in db: Database
+    ) throws -> JournalDamage? {
+        var lastAgreed = anchor ?? 0
+        for checkpoint in witnessed {
+            if let anchor, checkpoint.sequence < anchor { continue }
+            let end = lastSequence ?? anchor ?? 0
+            guard checkpoint.sequence <= end else {
+                return JournalDamage(
+                    sequence: end + 1, throughSequence: checkpoint.sequence, kind: .deleted,
+                    detail: "the journal ends at \(end), but the witness holds a checkpoint for event "
+                        + "\(checkpoint.sequence) signed \(UTCTimestamp.format(milliseconds: checkpoint.signedAtMilliseconds)):"
+                        + " the newest events were deleted with their checkpoints")
+            }
+            let held = try Data.fetchOne(
+                db, sql: "SELECT hash FROM journal_event WHERE seq = ? UNION ALL SELECT hash FROM journal_checkpoint "
+                    + "WHERE seq = ? AND seq = (SELECT seq FROM journal_anchor WHERE id = 1)",
+                arguments: [checkpoint.sequence, checkpoint.sequence])
+            if let held, held != checkpoint.hash {
+                let from = lastAgreed + 1
+                return JournalDamage(
+                    sequence: from, throughSequence: checkpoint.sequence, kind: .rewritten,
+                    detail: "event \(checkpoint.sequence) differs from the witnessed checkpoint for it: the events "
+                        + "\(from) to \(checkpoint.sequence) were rewritten")
+            }
+            lastAgreed = checkpoint.sequence
+        }
+        return nil
+    }
+
+    static func hexBytes(_ text: String) -> Data? {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes = Data(capacity: digits.count / 2)
+        var index = 0
+        while index < digits.count {
+            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+/// Appends the database's new checkpoints to the witness file, for the daemon's journal maintenance.
+///
+/// On its first pass it reads the file and checks the database against it, which finds a journal whose newest
+/// events were deleted while the daemon was stopped; after that it remembers the newest checkpoint witnessed and
+/// appends only newer ones. Lines are written with `O_APPEND` and synced, so a crash leaves whole lines behind
+/// (a partial last line is reported by `parse`, naming the line, and can be removed by hand).
+public final class JournalWitnessRecorder: Sendable {
+    public let path: String
+    /// The newest checkpoint in the file; nil until the first pass read it.
+    private let newestWitnessed = Mutex<Int64?>(nil)
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// What one pass found and wrote.
+    public struct Record: Sendable {
+        /// The checkpoints appended to the witness.
+        public var appended: [JournalCheckpoint] = []
+        /// Where the database disagrees with the witness (checked on the first pass only).
+        public var damage: JournalDamage?
+    }
+
+    /// Appends the checkpoints in `reader` newer than the newest witnessed one. Calls are serialised, so two
+    /// passes at once (the maintenance and the checkpoint at shutdown) never write a line twice or out of order.
+    public func record(from reader: any DatabaseReader) throws(AccessStoreError) -> Record {
+        try newestWitnessed.withLock { (newestWitnessed: inout Int64?) throws(AccessStoreError) -> Record in
+            var record = Record()
+            if newestWitnessed == nil {
+                let witnessed = try JournalWitness.read(at: path)
+                record.damage = try Self.damage(witnessed, in: reader)
+                newestWitnessed = witnessed.last?.sequence ?? 0
+            }
+            let fresh = try Self.checkpoints(after: newestWitnessed ?? 0, in: reader)
+            guard let last = fresh.last else { return record }
+            try append(fresh.map { JournalWitness.line($0) + "\n" }.joined())
+            newestWitnessed = last.sequence
+            record.appended = fresh
+            return record
+        }
+    }
+
+    private static func damage(_ witnessed: [JournalCheckpoint], in reader: any DatabaseReader)
+        throws(AccessStoreError) -> JournalDamage?
+    {
+        do {
+            return try reader.read { db in
+                let anchor = try Int64.fetchOne(db, sql: "SELECT seq FROM journal_anchor WHERE id = 1")
+                let last = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM journal_event")
+                return try JournalWitness.damage(witnessed, lastSequence: last, anchor: anchor, in: db)
+            }
+        } catch {
+            throw AccessStoreError(error)
+        }
+    }
+
+    private static func checkpoints(after sequence: Int64, in reader: any DatabaseReader)
+        throws(AccessStoreError) -> [JournalCheckpoint]
+    {
+        do {
+            return try reader.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT seq, hash, signed_at_ms, public_key, signature FROM journal_checkpoint"
+                        + " WHERE seq > ? ORDER BY seq", arguments: [sequence]
+                ).map { JournalVerifier.checkpoint(row: $0).verified }
+            }
+        } catch {
+            throw AccessStoreError(error)
+        }
+    }
+
+    private func append(_ text: String) throws(AccessStoreError) {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw AccessStoreError(.cannotOpen, "cannot open the witness \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                let code: AccessStoreError.Code = errno == ENOSPC ? .diskFull : .ioError
+                throw AccessStoreError(code, "cannot write the witness \(path): \(String(cString: strerror(errno)))")
+            }
+            written += count
+        }
+        guard fsync(descriptor) == 0 else {
+            throw AccessStoreError(.ioError, "cannot sync the witness \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
