@@ -7,7 +7,8 @@ import GRDB
 /// stay unsigned until the morning; queries read the events the lookup lacks from the journal itself, row by
 /// row; and SQLite copies the WAL back into the database inside whichever commit crosses the
 /// `wal_autocheckpoint` size, which then waits for that copy. Each pass of the maintenance calls
-/// `EventJournal.checkpointIfDue()`, then `EventJournal.catchUpLookup()`, and then runs a passive WAL checkpoint
+/// `EventJournal.checkpointIfDue()`, copies new checkpoints to the witness (``JournalWitnessRecorder``) when it
+/// has one, then `EventJournal.catchUpLookup()`, and then runs a passive WAL checkpoint
 /// on a connection of its own, which neither blocks appends nor waits for them. The writer's automatic
 /// checkpoint stays on as a safety net for a WAL the passive checkpoints cannot finish while appends keep
 /// arriving.

@@ -52,7 +52,7 @@ public enum JournalWitness {
     public static func parse(_ text: String, source: String) throws(AccessStoreError) -> [JournalCheckpoint] {
         var checkpoints: [JournalCheckpoint] = []
         let decoder = JSONDecoder()
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
             func refuse(_ why: String) -> AccessStoreError {
@@ -111,18 +111,18 @@ public enum JournalWitness {
             if let anchor, checkpoint.sequence < anchor { continue }
             let end = lastSequence ?? anchor ?? 0
             guard checkpoint.sequence <= end else {
+                let signed = UTCTimestamp.format(milliseconds: checkpoint.signedAtMilliseconds)
                 return JournalDamage(
-                    sequence: end + 1, throughSequence: checkpoint.sequence, kind: .deleted,
+                    sequence: end.saturatingAdding(1), throughSequence: checkpoint.sequence, kind: .deleted,
                     detail: "the journal ends at \(end), but the witness holds a checkpoint for event "
-                        + "\(checkpoint.sequence) signed \(UTCTimestamp.format(milliseconds: checkpoint.signedAtMilliseconds)):"
-                        + " the newest events were deleted with their checkpoints")
+                        + "\(checkpoint.sequence) signed \(signed): the newest events were deleted with their checkpoints")
             }
             let held = try Data.fetchOne(
                 db, sql: "SELECT hash FROM journal_event WHERE seq = ? UNION ALL SELECT hash FROM journal_checkpoint "
                     + "WHERE seq = ? AND seq = (SELECT seq FROM journal_anchor WHERE id = 1)",
                 arguments: [checkpoint.sequence, checkpoint.sequence])
             if let held, held != checkpoint.hash {
-                let from = lastAgreed + 1
+                let from = lastAgreed.saturatingAdding(1)
                 return JournalDamage(
                     sequence: from, throughSequence: checkpoint.sequence, kind: .rewritten,
                     detail: "event \(checkpoint.sequence) differs from the witnessed checkpoint for it: the events "

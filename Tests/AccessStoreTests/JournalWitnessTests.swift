@@ -165,6 +165,8 @@ import Testing
         }
         // The same line twice (a copy appended again) and blank lines are harmless.
         #expect(try JournalWitness.parse(good + "\n" + lines[1] + "\n\n", source: "w").count == 2)
+        // A copy saved with CR LF line ends reads the same.
+        #expect(try JournalWitness.parse(good.replacingOccurrences(of: "\n", with: "\r\n"), source: "w").count == 2)
     }
 
     @Test func noWitnessFileMeansNoWitnessedCheckpoints() throws {
