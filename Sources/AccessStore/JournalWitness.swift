@@ -164,8 +164,14 @@ public enum JournalWitness {
 /// (a partial last line is reported by `parse`, naming the line, and can be removed by hand).
 public final class JournalWitnessRecorder: Sendable {
     public let path: String
-    /// The newest checkpoint in the file; nil until the first pass read it.
-    private let newestWitnessed = Mutex<Int64?>(nil)
+    private struct State {
+        /// The newest checkpoint in the file; nil until the first pass read it.
+        var newest: Int64?
+        /// What the first pass found wrong.
+        var damage: JournalDamage?
+    }
+
+    private let state = Mutex(State())
 
     public init(path: String) {
         self.path = path
@@ -182,21 +188,28 @@ public final class JournalWitnessRecorder: Sendable {
     /// Appends the checkpoints in `reader` newer than the newest witnessed one. Calls are serialised, so two
     /// passes at once (the maintenance and the checkpoint at shutdown) never write a line twice or out of order.
     public func record(from reader: any DatabaseReader) throws(AccessStoreError) -> Record {
-        try newestWitnessed.withLock { (newestWitnessed: inout Int64?) throws(AccessStoreError) -> Record in
+        try state.withLock { (state: inout State) throws(AccessStoreError) -> Record in
             var record = Record()
-            if newestWitnessed == nil {
+            if state.newest == nil {
                 let witnessed = try JournalWitness.read(at: path)
                 record.damage = try Self.damage(witnessed, in: reader)
-                newestWitnessed = witnessed.last?.sequence ?? 0
+                state.damage = record.damage
+                state.newest = witnessed.last?.sequence ?? 0
             }
-            let fresh = try Self.checkpoints(after: newestWitnessed ?? 0, in: reader)
+            let fresh = try Self.checkpoints(after: state.newest ?? 0, in: reader)
             guard let last = fresh.last else { return record }
             try append(fresh.map { JournalWitness.line($0) + "\n" }.joined())
-            newestWitnessed = last.sequence
+            state.newest = last.sequence
             record.appended = fresh
             return record
         }
     }
+
+    /// The newest checkpoint in the witness, once a pass has read it.
+    public var newestWitnessed: Int64? { state.withLock { $0.newest } }
+
+    /// Where the journal disagreed with the witness when the first pass read it; nil when it agreed (or no pass ran).
+    public var damageFound: JournalDamage? { state.withLock { $0.damage } }
 
     private static func damage(_ witnessed: [JournalCheckpoint], in reader: any DatabaseReader)
         throws(AccessStoreError) -> JournalDamage?

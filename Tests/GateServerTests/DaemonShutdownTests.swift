@@ -92,6 +92,46 @@ struct DaemonShutdownTests {
         #expect(Set(ids).count == ids.count)
     }
 
+    @Test("a journal whose newest events were deleted while the daemon was stopped is reported at start")
+    func truncatedJournalAtStart() async throws {
+        let (directory, database) = try Self.initializedDatabase()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let key = try JournalKey.load(from: StoreInitializer.journalKeyPath(forDatabase: database))
+        let witness = JournalWitness.defaultPath(forDatabase: database)
+        let head: Int64
+        do {
+            let store = try AccessStore.open(at: database)
+            let writer = JournalWriter(key: key)
+            let event = NewJournalEvent(type: .doorStatus, doorId: "vehicle-gate", details: #"{"state":"open"}"#)
+            _ = try await store.writer.write { db in try writer.append([event, event], in: db) }
+            head = try #require(try await store.writer.write { db in try writer.checkpointIfDue(in: db, force: true) })
+                .sequence
+            _ = try JournalWitnessRecorder(path: witness).record(from: store.writer)
+            // Someone with the sqlite3 command line removes the newest event and the checkpoint that signed it.
+            try await store.writer.writeWithoutTransaction { db in
+                for trigger in ["journal_event_delete_only_pruned", "journal_checkpoint_delete_only_pruned"] {
+                    try db.execute(sql: "DROP TRIGGER \(trigger)")
+                }
+                try db.execute(sql: "DELETE FROM journal_checkpoint WHERE seq = ?", arguments: [head])
+                try db.execute(sql: "DELETE FROM journal_event WHERE seq = ?", arguments: [head])
+            }
+        }
+
+        let daemon = try await DaemonProcess(arguments: ["--db", database],
+            logPath: directory.appendingPathComponent("cardgated.log").path)
+        var metrics = ""
+        for _ in 0..<200 where !metrics.contains("cardgate_journal_witness_mismatch") {
+            metrics = String(decoding: try await daemon.request("GET", "/metrics").1, as: UTF8.self)
+            if !metrics.contains("cardgate_journal_witness_mismatch") { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        daemon.signal(SIGTERM)
+        #expect(await daemon.exitStatus() == 0)
+        #expect(metrics.contains("cardgate_journal_witness_mismatch 1"), "\(metrics)")
+        let log = (try? String(contentsOfFile: daemon.logPath, encoding: .utf8)) ?? ""
+        #expect(log.contains("the journal disagrees with its witness"), "\(log)")
+        #expect(log.contains("deleted at sequence \(head)"), "\(log)")
+    }
+
     @Test(
         "a bad configuration is a clear error and exit status 78; bad flags 64",
         arguments: [
@@ -109,16 +149,22 @@ struct DaemonShutdownTests {
 
     @Test("a signed journal whose key file is missing does not start the daemon: its events would go unsigned")
     func missingJournalKey() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cardgated-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (directory, database) = try Self.initializedDatabase()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let database = directory.appendingPathComponent("cardgate.db").path
-        _ = try StoreInitializer().initialize(
-            databasePath: database, adminTokenPath: directory.appendingPathComponent("admin.token").path)
         try FileManager.default.removeItem(atPath: StoreInitializer.journalKeyPath(forDatabase: database))
         let (status, text) = try Self.runToExit(["--db", database, "--listen", "127.0.0.1:1"])
         #expect(status == 78, "\(text)")
         #expect(text.contains("checkpoints are signed"), "\(text)")
+    }
+
+    /// A new directory holding a database made by `cardgate init` (and its journal key and admin token).
+    static func initializedDatabase() throws -> (directory: URL, database: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cardgated-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let database = directory.appendingPathComponent("cardgate.db").path
+        _ = try StoreInitializer().initialize(
+            databasePath: database, adminTokenPath: directory.appendingPathComponent("admin.token").path)
+        return (directory, database)
     }
 
     /// Runs cardgated with `arguments` until it exits: its status and standard error.
