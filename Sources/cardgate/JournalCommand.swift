@@ -13,7 +13,7 @@ struct JournalCommand: AsyncParsableCommand {
         abstract: "Verify, export and prune the tamper-evident entry journal.",
         subcommands: [
             JournalVerifyCommand.self, JournalExportCommand.self, JournalPruneCommand.self,
-            JournalRebuildLookupCommand.self,
+            JournalRebuildLookupCommand.self, JournalWitnessCommand.self,
         ]
     )
 }
@@ -259,6 +259,32 @@ struct JournalRebuildLookupCommand: ParsableCommand {
             let store = try AccessStore.open(at: database.db, options: .init(existingStoreOnly: true))
             let count = try store.writer.write { db in try JournalLookup.rebuild(in: db) }
             print("rebuilt the query lookup: \(count) events")
+        } catch {
+            JournalReport.fail(error)
+        }
+    }
+}
+
+struct JournalWitnessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "witness",
+        abstract: "Print the journal's signed checkpoints as a witness, to keep a copy outside the database.",
+        discussion: """
+            One JSON line per checkpoint, as the daemon writes its witness file. A copy taken now and kept \
+            elsewhere (cardgate journal witness --db FILE > /mnt/archive/cardgate.witness) lets a later \
+            `cardgate journal verify --witness` find events deleted since, newest events and their checkpoints \
+            included. Verify the journal before trusting what it prints.
+            """
+    )
+
+    @OptionGroup var database: JournalDatabaseOptions
+
+    func run() throws {
+        do {
+            let store = try AccessStore.open(at: database.db, options: .init(readOnly: true))
+            for checkpoint in try JournalWitness.checkpoints(in: store.writer) {
+                print(JournalWitness.line(checkpoint))
+            }
         } catch {
             JournalReport.fail(error)
         }

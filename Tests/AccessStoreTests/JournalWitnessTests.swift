@@ -24,11 +24,11 @@ import Testing
     }
 
     /// The witness file of a fresh journal of `events` events, as the recorder writes it.
-    static func witnessText(events: Int, in directory: TemporaryDirectory) throws -> String {
+    static func witnessText(events: Int, in directory: TemporaryDirectory) throws -> (AccessStore, String) {
         let (store, _, _) = try journal(key: JournalKey.generate(), count: events)
         let recorder = JournalWitnessRecorder(path: directory.file("journal.witness"))
         _ = try recorder.record(from: store.writer)
-        return try String(contentsOfFile: recorder.path, encoding: .utf8)
+        return (store, try String(contentsOfFile: recorder.path, encoding: .utf8))
     }
 
     /// Deletes the events after `sequence`, their lookup rows and their checkpoints, as `sqlite3` would.
@@ -141,15 +141,13 @@ import Testing
 
     @Test func malformedWitnessLinesAreRefusedNamingTheLine() throws {
         let directory = try TemporaryDirectory()
-        let good = try Self.witnessText(events: 20, in: directory)
+        let (_, good) = try Self.witnessText(events: 20, in: directory)
         let lines = good.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
 
-        let forged = lines[1].replacingOccurrences(of: "\"seq\":20", with: "\"seq\":21")
         let cases: [(text: String, line: Int)] = [
             (lines[0] + "\n{\"seq\":", 2),  // a torn last line
             ("[1,2]\n", 1),
-            (lines[0] + "\n" + forged + "\n", 2),  // the signature no longer matches
             (lines[1] + "\n" + lines[0] + "\n", 2),  // out of order
             (lines[0].replacingOccurrences(of: "\"hash\":\"", with: "\"hash\":\"zz"), 1),
             ("\u{FEFF}garbage", 1),
@@ -167,6 +165,25 @@ import Testing
         #expect(try JournalWitness.parse(good + "\n" + lines[1] + "\n\n", source: "w").count == 2)
         // A copy saved with CR LF line ends reads the same.
         #expect(try JournalWitness.parse(good.replacingOccurrences(of: "\n", with: "\r\n"), source: "w").count == 2)
+    }
+
+    @Test func aForgedLineThatWouldShowDamageIsRefusedNotReported() throws {
+        let key = JournalKey.generate()
+        let (store, _, _) = try Self.journal(key: key)
+        let directory = try TemporaryDirectory()
+        let recorder = JournalWitnessRecorder(path: directory.file("journal.witness"))
+        _ = try recorder.record(from: store.writer)
+        let lines = try String(contentsOfFile: recorder.path, encoding: .utf8).split(separator: "\n").map(String.init)
+        // The checkpoint for 100 moved to 105 (beyond the end), or to 95 (another event): the signature no longer
+        // matches, and a witness that cannot be trusted must not report deleted or rewritten events.
+        for sequence in [105, 95] {
+            let forged = lines.dropLast() + [lines[9].replacingOccurrences(of: "\"seq\":100", with: "\"seq\":\(sequence)")]
+            let witnessed = try JournalWitness.parse(forged.joined(separator: "\n"), source: "w")
+            #expect(witnessed.last?.sequence == Int64(sequence))
+            #expect(throws: AccessStoreError(.invalidInput, "")) {
+                try JournalVerifier(witness: witnessed).verify(store.writer)
+            }
+        }
     }
 
     @Test func noWitnessFileMeansNoWitnessedCheckpoints() throws {
@@ -191,7 +208,8 @@ import Testing
 @Suite struct JournalWitnessFuzzTests {
     @Test func randomAndMangledTextIsRefusedOrParsed() throws {
         let directory = try TemporaryDirectory()
-        let good = Array(try JournalWitnessTests.witnessText(events: 30, in: directory).utf8)
+        let (store, text) = try JournalWitnessTests.witnessText(events: 30, in: directory)
+        let good = Array(text.utf8)
         var generator = SystemRandomNumberGenerator()
         for round in 0..<2000 {
             var bytes = good
@@ -204,8 +222,16 @@ import Testing
                 }
             }
             let text = String(decoding: bytes, as: UTF8.self)
-            if let parsed = try? JournalWitness.parse(text, source: "fuzz") {
-                #expect(parsed.allSatisfy { $0.hasValidSignature })
+            // What parses is checked against the journal: intact, damage shown by a signed line, or refused.
+            guard let parsed = try? JournalWitness.parse(text, source: "fuzz") else { continue }
+            do {
+                let verification = try JournalVerifier(witness: parsed).verify(store.writer)
+                if let damage = verification.damage {
+                    let shown = parsed.first { $0.sequence == damage.throughSequence }
+                    #expect(shown?.hasValidSignature == true, "\(damage)")
+                }
+            } catch {
+                #expect(error.code == .invalidInput)
             }
         }
     }

@@ -80,6 +80,13 @@ import Testing
         let store = try AccessStore.open(at: journal.database)
         _ = try JournalWitnessRecorder(path: JournalWitness.defaultPath(forDatabase: journal.database))
             .record(from: store.writer)
+        // An archived copy, as an operator takes one with `cardgate journal witness`.
+        let archive = journal.directory.file("archive.witness")
+        let printed = try await journal.run("journal", "witness", "--db", journal.database)
+        #expect(printed.status == 0)
+        #expect(printed.output == (try String(
+            contentsOfFile: JournalWitness.defaultPath(forDatabase: journal.database), encoding: .utf8)))
+        try printed.outputBytes.write(to: URL(fileURLWithPath: archive))
         try journal.tamper(
             """
             DROP TRIGGER journal_checkpoint_delete_only_pruned;
@@ -101,9 +108,12 @@ import Testing
         #expect(unwitnessed.status == 0)
         #expect(unwitnessed.output.contains("journal intact: 33 events"), "\(unwitnessed.output)")
         #expect(unwitnessed.output.contains("no witness"))
-        let named = try await CardGateRun.run(
-            ["journal", "verify", "--db", journal.database, "--witness", elsewhere] + policy, in: journal.directory)
-        #expect(named.status == 1)
+        for witness in [elsewhere, archive] {
+            let named = try await CardGateRun.run(
+                ["journal", "verify", "--db", journal.database, "--witness", witness] + policy, in: journal.directory)
+            #expect(named.status == 1)
+            #expect(named.output.contains("deleted at sequence 34 through 41"), "\(named.output)")
+        }
         let absent = try await CardGateRun.run(
             ["journal", "verify", "--db", journal.database, "--witness", journal.directory.file("none")] + policy,
             in: journal.directory)
