@@ -104,6 +104,12 @@ extension APIProblem {
         APIProblem(.contentTooLarge, code: "body-too-large", detail: "the request body is larger than \(limit) bytes")
     }
 
+    /// 415: the request's body is declared as something other than JSON.
+    static func unsupportedMediaType(_ contentType: String) -> APIProblem {
+        APIProblem(.unsupportedMediaType, code: "unsupported-media-type",
+            detail: "the request body must be JSON (Content-Type: application/json), not \(contentType)")
+    }
+
     /// 503: a part of the server the request needs is unavailable.
     static func unavailable(_ detail: String, code: String) -> APIProblem {
         APIProblem(.serviceUnavailable, code: code, detail: detail)

@@ -9,9 +9,12 @@ enum JSONBody {
     ///
     /// The connection's idle timeout closes a body that stops arriving; the deadline, checked as each chunk
     /// arrives, ends one that arrives a byte at a time. (No timer task per request: a tap's body comes whole.)
-    /// - Throws: ``APIProblem`` 413 over the limit, 408 when the body takes longer than `seconds`, 400 when it
-    ///   breaks off.
+    /// - Throws: ``APIProblem`` 415 when the request says its body is not JSON, 413 over the limit, 408 when the
+    ///   body takes longer than `seconds`, 400 when it breaks off.
     static func bytes(of request: Request, limit: Int, within seconds: TimeInterval) async throws -> ByteBuffer {
+        if let type = request.headers[.contentType], !isJSON(type) {
+            throw APIProblem.unsupportedMediaType(type)
+        }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw APIProblem.bodyTooLarge(limit: limit)
         }
@@ -43,6 +46,14 @@ enum JSONBody {
             throw APIProblem.badRequest(
                 "the request body could not be read: it broke off or its chunks are malformed", code: "invalid-body")
         }
+    }
+
+    /// Whether a `Content-Type` value names JSON: `application/json` or a `+json` type, with any parameters. A request
+    /// without the header is read as JSON too (a quick `curl -d` test should not fail on it).
+    static func isJSON(_ contentType: String) -> Bool {
+        let media = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let type = media.trimmingCharacters(in: .whitespaces).lowercased()
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
     }
 
     /// Decodes `T` from `buffer`, or describes why it cannot be.

@@ -2,6 +2,7 @@ import AccessStore
 import Foundation
 import GateServer
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 
@@ -186,6 +187,35 @@ struct BadInputTests {
             #expect(response.headers[.contentType] == "application/problem+json")
         }
         #expect(try await fixture.eventCount() == 1)
+    }
+
+    @Test("a body declared as anything but JSON is 415, and at the access route journaled as a deny")
+    func notJSON() async throws {
+        let fixture = try await GateFixture.make()
+        let gate = try #require(fixture.tokens["gate"])
+        let admin = try #require(fixture.tokens["admin"])
+        let uid = #"{"credential": {"type": "uid", "uid": "04A1B2C3D4E5F6"}}"#
+        try await fixture.test { client in
+            for type in ["text/plain", "application/x-www-form-urlencoded", "application/jsonx", "multipart/form-data"] {
+                let response = try await send(client, .post, "/v1/doors/vehicle-gate/access", token: gate, body: uid,
+                    headers: [.contentType: type])
+                #expect(response.status == .unsupportedMediaType, "\(type)")
+                #expect(json(response)["type"] as? String == "/problems/unsupported-media-type")
+                #expect(json(response)["decision"] as? String == "deny", "\(json(response))")
+            }
+            let admin = try await send(client, .post, "/v1/holidays", token: admin, body: "{}",
+                headers: [.contentType: "text/csv"])
+            #expect(admin.status == .unsupportedMediaType)
+            // JSON with parameters, a +json type, and no Content-Type at all are read as JSON.
+            for type in ["application/json; charset=utf-8", "Application/JSON", "application/vnd.cardgate+json", nil] {
+                var headers: HTTPFields = [.authorization: "Bearer " + gate]
+                if let type { headers[.contentType] = type }
+                let response = try await client.execute(uri: "/v1/doors/vehicle-gate/access", method: .post,
+                    headers: headers, body: ByteBuffer(string: uid))
+                #expect(response.status == .ok, "\(String(describing: type)): \(String(buffer: response.body))")
+            }
+        }
+        #expect(try await fixture.eventCount() == 4 + 4)
     }
 
     @Test("unknown doors, unknown routes and path tricks are 4xx problems")

@@ -10,7 +10,7 @@ func send(
 ) async throws -> TestResponse {
     var headers = extra
     if let token { headers[.authorization] = "Bearer " + token }
-    if body != nil { headers[.contentType] = "application/json" }
+    if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
     return try await client.execute(uri: uri, method: method, headers: headers,
         body: body.map { ByteBuffer(string: $0) })
 }
