@@ -51,6 +51,8 @@ enum JSONBody {
     /// Whether a `Content-Type` value names JSON: `application/json` or a `+json` type, with any parameters. A request
     /// without the header is read as JSON too (a quick `curl -d` test should not fail on it).
     static func isJSON(_ contentType: String) -> Bool {
+        // What gate controllers send, checked on every tap without building new strings.
+        if contentType == "application/json" { return true }
         let media = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         let type = media.trimmingCharacters(in: .whitespaces).lowercased()
         return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
