@@ -19,7 +19,7 @@ extension GateRoutes {
     {
         let caller = try await require(RoleSet.administrators, request, context)
         let buffer = try await JSONBody.bytes(of: request, limit: Self.maximumSiteFileSize,
-            within: services.configuration.requestBodyTimeout)
+            within: services.configuration.requestBodyTimeout, accepts: JSONBody.isJSONOrYAML)
         guard buffer.readableBytes > 0 else { throw APIProblem.badRequest("the request body is empty") }
         guard let text = String(bytes: Array(buffer.readableBytesView), encoding: .utf8) else {
             throw APIProblem.badRequest("the site file is not UTF-8 text", code: "invalid-body")

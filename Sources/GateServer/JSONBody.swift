@@ -9,10 +9,13 @@ enum JSONBody {
     ///
     /// The connection's idle timeout closes a body that stops arriving; the deadline, checked as each chunk
     /// arrives, ends one that arrives a byte at a time. (No timer task per request: a tap's body comes whole.)
-    /// - Throws: ``APIProblem`` 415 when the request says its body is not JSON, 413 over the limit, 408 when the
-    ///   body takes longer than `seconds`, 400 when it breaks off.
-    static func bytes(of request: Request, limit: Int, within seconds: TimeInterval) async throws -> ByteBuffer {
-        if let type = request.headers[.contentType], !isJSON(type) {
+    /// - Parameter accepts: whether a declared `Content-Type` is one the route reads (JSON by default).
+    /// - Throws: ``APIProblem`` 415 when the request declares a type the route does not read, 413 over the limit,
+    ///   408 when the body takes longer than `seconds`, 400 when it breaks off.
+    static func bytes(
+        of request: Request, limit: Int, within seconds: TimeInterval, accepts: (String) -> Bool = isJSON
+    ) async throws -> ByteBuffer {
+        if let type = request.headers[.contentType], !accepts(type) {
             throw APIProblem.unsupportedMediaType(type)
         }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
@@ -49,13 +52,26 @@ enum JSONBody {
     }
 
     /// Whether a `Content-Type` value names JSON: `application/json` or a `+json` type, with any parameters. A request
-    /// without the header is read as JSON too (a quick `curl -d` test should not fail on it).
+    /// without the header is read as JSON too (`curl -d` without `-H` declares a form, which is refused).
     static func isJSON(_ contentType: String) -> Bool {
         // What gate controllers send, checked on every tap without building new strings.
         if contentType == "application/json" { return true }
-        let media = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let type = media.trimmingCharacters(in: .whitespaces).lowercased()
+        let type = mediaType(contentType)
         return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
+    }
+
+    /// Whether a `Content-Type` value names JSON or YAML (`application/yaml`, `text/yaml` and their `x-` forms), or
+    /// plain text: what a site file is sent as.
+    static func isJSONOrYAML(_ contentType: String) -> Bool {
+        isJSON(contentType) || [
+            "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain",
+        ].contains(mediaType(contentType))
+    }
+
+    /// The media type of a `Content-Type` value, lowercased, without parameters.
+    private static func mediaType(_ contentType: String) -> String {
+        let media = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return media.trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     /// Decodes `T` from `buffer`, or describes why it cannot be.

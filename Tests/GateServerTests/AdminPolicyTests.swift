@@ -73,11 +73,16 @@ struct AdminPolicyTests {
             // A site file applied twice changes nothing the second time, and is still not in force.
             let site = try String(
                 contentsOf: GateFixture.repositoryRoot.appendingPathComponent("Config/site.example.yaml"), encoding: .utf8)
-            for _ in 0..<2 {
-                let applied = try await send(client, .put, "/v1/site", token: siteFiles.tokens["admin"], body: site)
-                #expect(applied.status == .ok)
+            // Sent as YAML, as JSON's default, or as plain text, it is read; declared as CSV it is a 415.
+            for type in ["application/yaml", "application/json", "text/plain; charset=utf-8"] {
+                let applied = try await send(client, .put, "/v1/site", token: siteFiles.tokens["admin"], body: site,
+                    headers: [.contentType: type])
+                #expect(applied.status == .ok, "\(type): \(String(buffer: applied.body))")
                 #expect(applied.headers[HTTPField.Name("CardGate-Policy-State")!] == "pending")
             }
+            let csv = try await send(client, .put, "/v1/site", token: siteFiles.tokens["admin"], body: site,
+                headers: [.contentType: "text/csv"])
+            #expect(csv.status == .unsupportedMediaType)
         }
     }
 
