@@ -24,6 +24,8 @@ public struct JournalMaintenance: Sendable {
         /// Where the journal disagrees with the witness: its newest events were deleted or rewritten (checked on
         /// the first pass).
         public var witnessDamage: JournalDamage?
+        /// Why the witness cannot be used (found on the first pass; the passes then stop witnessing).
+        public var witnessUnusable: String?
         /// Frames in the WAL and frames copied into the database, when the WAL was checkpointed.
         public var wal: (frames: Int, checkpointed: Int)?
         /// What failed; the next pass tries again.
@@ -63,9 +65,10 @@ public struct JournalMaintenance: Sendable {
         }
         if let witness {
             do {
-                let record = try witness.record(from: journal.writer)
+                let record = try await witness.catchUp(from: journal.writer)
                 pass.witnessed = record.appended
                 pass.witnessDamage = record.damage
+                pass.witnessUnusable = record.unusable
             } catch {
                 pass.errors.append(error)
             }

@@ -22,7 +22,8 @@ public struct JournalVerification: Sendable, Hashable {
     /// Events after the newest checkpoint: consistent, but not yet vouched for by a signature.
     public var unsignedEvents: Int64
     public var keyTrust: KeyTrust
-    /// Checkpoints of a witness (``JournalWitness``) the journal was checked against; 0 without one.
+    /// Checkpoints of a witness (``JournalWitness``) the journal was checked against (those retention has not
+    /// pruned); 0 without one.
     public var witnessedCheckpoints: Int
     /// The first damage found, in sequence order; `nil` when the journal is intact.
     public var damage: JournalDamage?

@@ -126,11 +126,6 @@ public struct JournalVerifier: Sendable {
             self.minimumRangeSize = minimumRangeSize
             self.checkpointPolicy = checkpointPolicy
             self.witness = witness
-            if let trustedKeys, let stranger = witness.first(where: { !trustedKeys.contains($0.publicKey) }) {
-                throw AccessStoreError(
-                    .invalidInput, "the witnessed checkpoint for event \(stranger.sequence) is signed by a key that "
-                        + "is not trusted")
-            }
             guard try db.tableExists("journal_event"), try db.tableExists("journal_checkpoint") else {
                 throw AccessStoreError(.notACardGateStore, "the database has no journal")
             }
@@ -182,7 +177,7 @@ public struct JournalVerifier: Sendable {
             JournalVerification(
                 anchorSequence: anchor, firstSequence: firstSequence, lastSequence: lastSequence, eventsChecked: 0,
                 checkpointsChecked: 0, lastCheckpointSequence: nil, unsignedEvents: 0, keyTrust: keyTrust,
-                witnessedCheckpoints: witness.count, damage: damage)
+                witnessedCheckpoints: witness.count(where: { $0.sequence >= (anchor ?? 0) }), damage: damage)
         }
 
         /// `count` contiguous ranges covering the events to check.
@@ -366,7 +361,7 @@ public struct JournalVerifier: Sendable {
             }
             result = finish(result, expected: expected)
             result.damage = try unsignedDamage(result, in: db)
-                ?? JournalWitness.damage(witness, lastSequence: lastSequence, anchor: anchor, in: db)
+                ?? JournalWitness.damage(witness, lastSequence: lastSequence, anchor: anchor, keys: keys, in: db)
                 ?? lookupDamage(scans, result: result)
             return result
         }

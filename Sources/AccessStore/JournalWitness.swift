@@ -10,15 +10,16 @@ import Glibc
 ///
 /// The hash chain and the checkpoints find every edit, deletion and insertion inside the journal, but not the
 /// removal of its newest events together with the checkpoints that signed them: what is left is a valid, shorter
-/// journal. The witness catches that. The daemon appends every checkpoint it finds in the database to the witness
-/// file (one JSON line each, `JournalWitnessRecorder`) and logs it, and `cardgate journal verify` checks that the
+/// journal. The witness catches that. The daemon appends every new checkpoint it finds in the database to the
+/// witness file (one JSON line each, `JournalWitnessRecorder`) and logs it, and `cardgate journal verify` checks that the
 /// database still holds every witnessed checkpoint's event with the witnessed hash, except those retention pruned.
 /// It is only as safe as its place: the default, beside the database, catches a careless edit with `sqlite3`; a
 /// file on another disk or host, or the daemon's log shipped elsewhere, catches someone who knows of it.
 ///
 /// A line: `{"seq":1000,"hash":"<64 hex>","signedAt":"2026-…Z","signedAtMs":…,"publicKey":"<base64>",
-/// "signature":"<base64>"}`; the signature is the checkpoint's own (``JournalCheckpoint``), so a line cannot be
-/// made up without the journal key.
+/// "signature":"<base64>"}`; the signature is the checkpoint's own (``JournalCheckpoint``), checked against the
+/// trusted (or recorded) keys wherever a line would show damage, so a line that raises an alarm cannot be made up
+/// without the journal key.
 public enum JournalWitness {
     /// The witness file the daemon writes when the configuration names none: beside the database.
     public static func defaultPath(forDatabase databasePath: String) -> String { databasePath + ".witness" }
@@ -118,17 +119,18 @@ public enum JournalWitness {
     /// - Parameters:
     ///   - lastSequence: the journal's newest event (nil when it holds none).
     ///   - anchor: the retention anchor; witnessed checkpoints below it were pruned.
-    /// - Throws: `invalidInput` when the witnessed checkpoint that would show damage is not validly signed: such a
-    ///   witness was not written from the journal's checkpoints, and proves nothing.
+    ///   - keys: the keys a witnessed checkpoint that shows damage must be signed with.
+    /// - Throws: `invalidInput` when the witnessed checkpoint that would show damage is not validly signed with one of
+    ///   `keys`: such a witness was not written from the journal's checkpoints, and proves nothing.
     static func damage(
-        _ witnessed: [JournalCheckpoint], lastSequence: Int64?, anchor: Int64?, in db: Database
+        _ witnessed: [JournalCheckpoint], lastSequence: Int64?, anchor: Int64?, keys: Set<Data>, in db: Database
     ) throws -> JournalDamage? {
         var lastAgreed = anchor ?? 0
         for checkpoint in witnessed {
             if let anchor, checkpoint.sequence < anchor { continue }
             let end = lastSequence ?? anchor ?? 0
             guard checkpoint.sequence <= end else {
-                try requireSignature(checkpoint)
+                try requireSignature(checkpoint, keys: keys)
                 let signed = UTCTimestamp.format(milliseconds: checkpoint.signedAtMilliseconds)
                 return JournalDamage(
                     sequence: end.saturatingAdding(1), throughSequence: checkpoint.sequence, kind: .deleted,
@@ -140,7 +142,7 @@ public enum JournalWitness {
                     + "WHERE seq = ? AND seq = (SELECT seq FROM journal_anchor WHERE id = 1)",
                 arguments: [checkpoint.sequence, checkpoint.sequence])
             if let held, held != checkpoint.hash {
-                try requireSignature(checkpoint)
+                try requireSignature(checkpoint, keys: keys)
                 let from = lastAgreed.saturatingAdding(1)
                 return JournalDamage(
                     sequence: from, throughSequence: checkpoint.sequence, kind: .rewritten,
@@ -152,7 +154,12 @@ public enum JournalWitness {
         return nil
     }
 
-    private static func requireSignature(_ checkpoint: JournalCheckpoint) throws(AccessStoreError) {
+    private static func requireSignature(_ checkpoint: JournalCheckpoint, keys: Set<Data>) throws(AccessStoreError) {
+        guard keys.contains(checkpoint.publicKey) else {
+            throw AccessStoreError(
+                .invalidInput, "the witnessed checkpoint for event \(checkpoint.sequence) is signed by a key that is "
+                    + "not trusted: the witness was not written from this journal's checkpoints")
+        }
         guard checkpoint.hasValidSignature else {
             throw AccessStoreError(
                 .invalidInput, "the witnessed checkpoint for event \(checkpoint.sequence) is not validly signed: the "
@@ -179,98 +186,6 @@ public enum JournalWitness {
         case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
         case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
         default: nil
-        }
-    }
-}
-
-/// Appends the database's new checkpoints to the witness file, for the daemon's journal maintenance.
-///
-/// On its first pass it reads the file and checks the database against it, which finds a journal whose newest
-/// events were deleted while the daemon was stopped; after that it remembers the newest checkpoint witnessed and
-/// appends only newer ones. Lines are written with `O_APPEND` and synced, so a crash leaves whole lines behind
-/// (a partial last line is reported by `parse`, naming the line, and can be removed by hand).
-public final class JournalWitnessRecorder: Sendable {
-    public let path: String
-    private struct State {
-        /// The newest checkpoint in the file; nil until the first pass read it.
-        var newest: Int64?
-        /// What the first pass found wrong.
-        var damage: JournalDamage?
-    }
-
-    private let state = Mutex(State())
-
-    public init(path: String) {
-        self.path = path
-    }
-
-    /// What one pass found and wrote.
-    public struct Record: Sendable {
-        /// The checkpoints appended to the witness.
-        public var appended: [JournalCheckpoint] = []
-        /// Where the database disagrees with the witness (checked on the first pass only).
-        public var damage: JournalDamage?
-    }
-
-    /// Appends the checkpoints in `reader` newer than the newest witnessed one. Calls are serialised, so two
-    /// passes at once (the maintenance and the checkpoint at shutdown) never write a line twice or out of order.
-    public func record(from reader: any DatabaseReader) throws(AccessStoreError) -> Record {
-        try state.withLock { (state: inout State) throws(AccessStoreError) -> Record in
-            var record = Record()
-            if state.newest == nil {
-                let witnessed = try JournalWitness.read(at: path)
-                record.damage = try Self.damage(witnessed, in: reader)
-                state.damage = record.damage
-                state.newest = witnessed.last?.sequence ?? 0
-            }
-            let fresh = try JournalWitness.checkpoints(in: reader, after: state.newest ?? 0)
-            guard let last = fresh.last else { return record }
-            try append(fresh.map { JournalWitness.line($0) + "\n" }.joined())
-            state.newest = last.sequence
-            record.appended = fresh
-            return record
-        }
-    }
-
-    /// The newest checkpoint in the witness, once a pass has read it.
-    public var newestWitnessed: Int64? { state.withLock { $0.newest } }
-
-    /// Where the journal disagreed with the witness when the first pass read it; nil when it agreed (or no pass ran).
-    public var damageFound: JournalDamage? { state.withLock { $0.damage } }
-
-    private static func damage(_ witnessed: [JournalCheckpoint], in reader: any DatabaseReader)
-        throws(AccessStoreError) -> JournalDamage?
-    {
-        do {
-            return try reader.read { db in
-                let anchor = try Int64.fetchOne(db, sql: "SELECT seq FROM journal_anchor WHERE id = 1")
-                let last = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM journal_event")
-                return try JournalWitness.damage(witnessed, lastSequence: last, anchor: anchor, in: db)
-            }
-        } catch {
-            throw AccessStoreError(error)
-        }
-    }
-
-    private func append(_ text: String) throws(AccessStoreError) {
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw AccessStoreError(.cannotOpen, "cannot open the witness \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                let code: AccessStoreError.Code = errno == ENOSPC ? .diskFull : .ioError
-                throw AccessStoreError(code, "cannot write the witness \(path): \(String(cString: strerror(errno)))")
-            }
-            written += count
-        }
-        guard fsync(descriptor) == 0 else {
-            throw AccessStoreError(.ioError, "cannot sync the witness \(path): \(String(cString: strerror(errno)))")
         }
     }
 }

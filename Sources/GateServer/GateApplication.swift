@@ -69,7 +69,9 @@ struct JournalCloser: Service {
         do {
             let checkpoint = try await services.recorder.journal.checkpointIfDue(force: true)
             if let witness = services.witness {
-                services.logWitnessed(try witness.record(from: services.store.writer).appended)
+                let record = try await witness.catchUp(from: services.store.writer)
+                services.logWitness(damage: record.damage, unusable: record.unusable)
+                services.logWitnessed(record.appended)
             }
             services.logger.info("journal closed", metadata: [
                 "checkpoint": "\(checkpoint.map { String($0.sequence) } ?? "none needed")",

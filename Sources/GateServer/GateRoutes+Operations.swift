@@ -60,12 +60,17 @@ extension GateRoutes {
                     "Seconds since the newest signed checkpoint.", max(0, now.timeIntervalSince(signed))))
             }
         }
-        if let witness = services.witness, let witnessed = witness.newestWitnessed {
-            gauges.append(.init("cardgate_journal_witness_mismatch",
-                "1 when the journal lacked or differed from checkpoints its witness holds (deleted or rewritten events).",
-                witness.damageFound == nil ? 0 : 1))
-            gauges.append(.init("cardgate_journal_witnessed_sequence",
-                "The newest checkpoint copied to the witness.", Double(witnessed)))
+        if let witness = services.witness {
+            let problem = witness.problem
+            if let witnessed = witness.newestWitnessed {
+                gauges.append(.init("cardgate_journal_witnessed_sequence",
+                    "The newest checkpoint copied to the witness.", Double(witnessed)))
+            }
+            if witness.newestWitnessed != nil || problem != nil {
+                gauges.append(.init("cardgate_journal_witness_mismatch",
+                    "1 when the journal lacked or differed from checkpoints its witness holds (deleted or rewritten "
+                        + "events), or the witness cannot be used.", problem == nil ? 0 : 1))
+            }
         }
         let online = services.localDoors.readersOnline
         if !services.localDoors.doors.isEmpty {

@@ -113,11 +113,13 @@ extension GateRoutes {
         let witnessPath = services.configuration.witnessPath
         let result: Result<JournalVerification, AccessStoreError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                defer { verifications.end() }
-                continuation.resume(returning: Result { () throws(AccessStoreError) in
+                let result = Result { () throws(AccessStoreError) in
                     let witness = try JournalWitness.read(at: witnessPath)
                     return try JournalVerifier(trustedKeys: trustedKeys, parallelism: 2, witness: witness).verify(writer)
-                })
+                }
+                // Ended before the answer goes out, so that a caller's next request does not find it still running.
+                verifications.end()
+                continuation.resume(returning: result)
             }
         }
         let verification: JournalVerification

@@ -126,19 +126,6 @@ import Testing
         #expect(try JournalWitnessRecorder(path: recorder.path).record(from: store.writer).damage == nil)
     }
 
-    @Test func aWitnessSignedWithAnotherKeyIsRefusedWhenKeysAreSupplied() throws {
-        let key = JournalKey.generate()
-        let (store, _, _) = try Self.journal(key: key)
-        let (other, _, _) = try Self.journal(key: JournalKey.generate())
-        let directory = try TemporaryDirectory()
-        let recorder = JournalWitnessRecorder(path: directory.file("other.witness"))
-        _ = try recorder.record(from: other.writer)
-        let foreign = try JournalWitness.read(at: recorder.path)
-        #expect(throws: AccessStoreError(.invalidInput, "")) {
-            try Self.verify(store, key: key, witness: foreign)
-        }
-    }
-
     @Test func malformedWitnessLinesAreRefusedNamingTheLine() throws {
         let directory = try TemporaryDirectory()
         let (_, good) = try Self.witnessText(events: 20, in: directory)
@@ -184,6 +171,77 @@ import Testing
                 try JournalVerifier(witness: witnessed).verify(store.writer)
             }
         }
+    }
+
+    @Test func anUnfinishedLastLineIsCutOffBeforeAppending() throws {
+        let key = JournalKey.generate()
+        let (store, time, writer) = try Self.journal(key: key)
+        let directory = try TemporaryDirectory()
+        let path = directory.file("journal.witness")
+        _ = try JournalWitnessRecorder(path: path).record(from: store.writer)
+        // A crash in the middle of a line.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"hash":"ab"#.utf8))
+        try handle.close()
+        #expect(throws: AccessStoreError(.invalidInput, "")) { try JournalWitness.read(at: path) }
+
+        try Sample.fill(store, count: 10, batch: 10, writer: writer, time: time, first: 100)
+        let restarted = try JournalWitnessRecorder(path: path).record(from: store.writer)
+        #expect(restarted.removedBytes == 11)
+        #expect(restarted.appended.map(\.sequence) == [110])
+        #expect(try JournalWitness.read(at: path).count == 11)
+    }
+
+    @Test func aWitnessThatCannotBeReadIsReportedOnceAndLeftAlone() throws {
+        let (store, _, _) = try Self.journal(key: JournalKey.generate())
+        let directory = try TemporaryDirectory()
+        let path = directory.file("journal.witness")
+        try Data("not a witness\n".utf8).write(to: URL(fileURLWithPath: path))
+        let recorder = JournalWitnessRecorder(path: path)
+        let first = try recorder.record(from: store.writer)
+        #expect(first.unusable?.contains("line 1") == true, "\(String(describing: first.unusable))")
+        #expect(first.appended.isEmpty)
+        #expect(recorder.problem != nil)
+        let second = try recorder.record(from: store.writer)
+        #expect(second.unusable == nil && second.appended.isEmpty)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "not a witness\n")
+    }
+
+    @Test func aLineSignedWithAKeyTheJournalDoesNotRecordRaisesNoAlarm() throws {
+        let key = JournalKey.generate()
+        let (store, _, _) = try Self.journal(key: key)
+        // Another journal of the same events and 20 more, signed with a key of someone's own: its lines beyond the
+        // end would show deleted events.
+        let (other, _, _) = try Self.journal(key: JournalKey.generate(), count: 120)
+        let directory = try TemporaryDirectory()
+        let recorder = JournalWitnessRecorder(path: directory.file("other.witness"))
+        _ = try recorder.record(from: other.writer)
+        let foreign = try JournalWitness.read(at: recorder.path)
+        // Refused whether the keys are supplied or read from the database.
+        #expect(throws: AccessStoreError(.invalidInput, "")) {
+            try Self.verify(store, key: key, witness: foreign)
+        }
+        #expect(throws: AccessStoreError(.invalidInput, "")) {
+            try JournalVerifier(witness: foreign).verify(store.writer)
+        }
+        let fooled = JournalWitnessRecorder(path: recorder.path)
+        #expect(try fooled.record(from: store.writer).unusable?.contains("not trusted") == true)
+    }
+
+    @Test func aCheckpointRowPlantedAheadOfTheJournalIsNotWitnessed() throws {
+        let key = JournalKey.generate()
+        let (store, _, _) = try Self.journal(key: key)
+        try Sample.tamper(
+            store,
+            """
+            INSERT INTO journal_checkpoint (seq, hash, signed_at_ms, public_key, signature)
+            SELECT 9000000000, hash, signed_at_ms, public_key, signature FROM journal_checkpoint WHERE seq = 100
+            """)
+        let directory = try TemporaryDirectory()
+        let recorder = JournalWitnessRecorder(path: directory.file("journal.witness"))
+        #expect(try recorder.record(from: store.writer).appended.last?.sequence == 100)
+        #expect(recorder.newestWitnessed == 100)
     }
 
     @Test func noWitnessFileMeansNoWitnessedCheckpoints() throws {
