@@ -53,15 +53,21 @@ public enum JournalWitness {
     /// - Throws: `invalidInput` naming `source` and the line for a line that is not a witnessed checkpoint or whose
     ///   sequence does not grow.
     public static func parse(_ text: String, source: String) throws(AccessStoreError) -> [JournalCheckpoint] {
+        try parse(Data(text.utf8), source: source)
+    }
+
+    /// The checkpoints in the bytes of a witness file: lines end with LF or CR LF. Read as bytes, not as a
+    /// `String` split into characters, which cost most of the time (a year's witness: 263 000 lines, 84 MB).
+    static func parse(_ bytes: Data, source: String) throws(AccessStoreError) -> [JournalCheckpoint] {
         var checkpoints: [JournalCheckpoint] = []
         let decoder = JSONDecoder()
-        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
+        let base = bytes.startIndex
+        for (index, line) in lines(of: bytes).enumerated() where !line.isEmpty {
             func refuse(_ why: String) -> AccessStoreError {
                 AccessStoreError(.invalidInput, "\(source) line \(index + 1): \(why)")
             }
-            guard let parsed = try? decoder.decode(Line.self, from: Data(trimmed.utf8)) else {
+            let text = bytes[(base + line.lowerBound)..<(base + line.upperBound)]
+            guard let parsed = try? decoder.decode(Line.self, from: text) else {
                 throw refuse("not a witnessed checkpoint (a JSON object with seq, hash, signedAtMs, publicKey, signature)")
             }
             guard let hash = hexBytes(parsed.hash), hash.count == 32,
@@ -85,16 +91,37 @@ public enum JournalWitness {
         return checkpoints
     }
 
+    /// The byte range of each line of `bytes` (offsets from its start), without the line end and the spaces, tabs
+    /// and carriage returns around it: empty for a blank line.
+    private static func lines(of bytes: Data) -> [Range<Int>] {
+        bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Range<Int>] in
+            func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+            var lines: [Range<Int>] = []
+            var start = 0
+            while start < raw.count {
+                var end = start
+                while end < raw.count, raw[end] != 0x0A { end += 1 }
+                var first = start
+                var last = end
+                while first < last, isBlank(raw[first]) { first += 1 }
+                while last > first, isBlank(raw[last - 1]) { last -= 1 }
+                lines.append(first..<last)
+                start = end + 1
+            }
+            return lines
+        }
+    }
+
     /// The checkpoints in the witness file at `path`; none when the file does not exist.
     public static func read(at path: String) throws(AccessStoreError) -> [JournalCheckpoint] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
-        let text: String
+        let bytes: Data
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw AccessStoreError(.ioError, "cannot read the witness \(path): \(error.localizedDescription)")
         }
-        return try parse(text, source: path)
+        return try parse(bytes, source: path)
     }
 
     /// The checkpoints in the database after `sequence`, in order: what a witness of it holds.
@@ -170,14 +197,15 @@ public enum JournalWitness {
     static func hexBytes(_ text: String) -> Data? {
         let digits = Array(text.utf8)
         guard digits.count % 2 == 0 else { return nil }
-        var bytes = Data(capacity: digits.count / 2)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
         var index = 0
         while index < digits.count {
             guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
             bytes.append(high << 4 | low)
             index += 2
         }
-        return bytes
+        return Data(bytes)
     }
 
     private static func hexValue(_ digit: UInt8) -> UInt8? {
