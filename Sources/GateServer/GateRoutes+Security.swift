@@ -99,7 +99,7 @@ extension GateRoutes {
     /// `GET /v1/journal/verify` → the verification of the whole journal.
     func verifyJournal(_ request: Request, _ context: GateRequestContext) async throws -> Response {
         _ = try await require(RoleSet.readers, request, context)
-        let writer = services.store.writer
+        let store = services.store
         // Checkpoints count only when signed with the daemon's own key: a key someone added to the database, with
         // checkpoints re-signed over a rewritten chain, is then caught. (Without a key, the recorded ones.)
         let trustedKeys = services.recorder.journal.journalWriter.key.map { Set([$0.publicKey]) }
@@ -111,26 +111,15 @@ extension GateRoutes {
         }
         let verifications = services.verifications
         let witnessPath = services.configuration.witnessPath
-        let result: Result<JournalVerification, AccessStoreError> = await withCheckedContinuation { continuation in
+        let result: Result<JournalVerification, APIProblem> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let result = Result { () throws(AccessStoreError) in
-                    let witness = try JournalWitness.read(at: witnessPath)
-                    return try JournalVerifier(trustedKeys: trustedKeys, parallelism: 2, witness: witness).verify(writer)
-                }
+                let result = Self.verification(trustedKeys: trustedKeys, witnessPath: witnessPath, store: store)
                 // Ended before the answer goes out, so that a caller's next request does not find it still running.
                 verifications.end()
                 continuation.resume(returning: result)
             }
         }
-        let verification: JournalVerification
-        switch result {
-        case .success(let value): verification = value
-        case .failure(let error) where error.code == .invalidInput:
-            // The witness file is not what the daemon writes (edited, or a torn last line): say so, not "intact".
-            throw APIProblem.unavailable("the witness cannot be used: \(error.message)", code: "witness-unreadable")
-        case .failure(let error):
-            throw APIProblem.unavailable("the journal cannot be read: \(error.code)", code: "journal-unavailable")
-        }
+        let verification = try result.get()
         var object: [String: Any] = [
             "intact": verification.isIntact, "eventsChecked": verification.eventsChecked,
             "checkpointsChecked": verification.checkpointsChecked, "unsignedEvents": verification.unsignedEvents,
@@ -142,6 +131,28 @@ extension GateRoutes {
             object["damage"] = ["sequence": damage.sequence, "kind": damage.kind.rawValue, "detail": damage.detail]
         }
         return JSONResponse.raw(.ok, EventRepresentation.data(object))
+    }
+
+    /// The whole journal verified against the witness, or the problem to answer: a witness that cannot be read or
+    /// is not what the daemon writes (edited, a torn last line) is said to be so, never taken for "intact".
+    private static func verification(trustedKeys: Set<Data>?, witnessPath: String, store: AccessStore)
+        -> Result<JournalVerification, APIProblem>
+    {
+        let witness: [JournalCheckpoint]
+        do {
+            witness = try JournalWitness.read(at: witnessPath)
+        } catch {
+            return .failure(.unavailable("the witness cannot be used: \(error.message)", code: "witness-unreadable"))
+        }
+        do {
+            return .success(
+                try JournalVerifier(trustedKeys: trustedKeys, parallelism: 2, witness: witness).verify(store.writer))
+        } catch where error.code == .invalidInput {
+            // A witnessed checkpoint that would show damage is not signed with the journal's key.
+            return .failure(.unavailable("the witness cannot be used: \(error.message)", code: "witness-unreadable"))
+        } catch {
+            return .failure(.unavailable("the journal cannot be read: \(error.code)", code: "journal-unavailable"))
+        }
     }
 
     /// `GET /v1/occupancy` → `{items: [{zoneId, count}], lockdownZones}`.

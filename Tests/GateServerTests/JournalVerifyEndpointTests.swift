@@ -76,6 +76,12 @@ struct JournalVerifyEndpointTests {
             let unreadable = try await send(client, .get, "/v1/journal/verify", token: auditor)
             #expect(unreadable.status == .serviceUnavailable)
             #expect(String(buffer: unreadable.body).contains("witness-unreadable"))
+            // Nor is one that cannot be read at all (here a directory where the file should be).
+            try FileManager.default.removeItem(atPath: witnessPath)
+            try FileManager.default.createDirectory(atPath: witnessPath, withIntermediateDirectories: false)
+            let directory = try await send(client, .get, "/v1/journal/verify", token: auditor)
+            #expect(directory.status == .serviceUnavailable)
+            #expect(String(buffer: directory.body).contains("witness-unreadable"), "\(String(buffer: directory.body))")
         }
     }
 }
