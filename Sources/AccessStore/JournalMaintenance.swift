@@ -19,13 +19,9 @@ public struct JournalMaintenance: Sendable {
         public var checkpoint: JournalCheckpoint?
         /// Events the pass copied into the query lookup.
         public var indexedEvents = 0
-        /// Checkpoints the pass appended to the witness (``JournalWitnessRecorder``).
-        public var witnessed: [JournalCheckpoint] = []
-        /// Where the journal disagrees with the witness: its newest events were deleted or rewritten (checked on
-        /// the first pass).
-        public var witnessDamage: JournalDamage?
-        /// Why the witness cannot be used (found on the first pass; the passes then stop witnessing).
-        public var witnessUnusable: String?
+        /// What the pass did with the witness (``JournalWitnessRecorder``): the checkpoints it appended, and on the
+        /// first pass whether the journal disagrees with the witness or the witness cannot be used.
+        public var witness: JournalWitnessRecorder.Record?
         /// Frames in the WAL and frames copied into the database, when the WAL was checkpointed.
         public var wal: (frames: Int, checkpointed: Int)?
         /// What failed; the next pass tries again.
@@ -65,10 +61,7 @@ public struct JournalMaintenance: Sendable {
         }
         if let witness {
             do {
-                let record = try await witness.catchUp(from: journal.writer)
-                pass.witnessed = record.appended
-                pass.witnessDamage = record.damage
-                pass.witnessUnusable = record.unusable
+                pass.witness = try await witness.catchUp(from: journal.writer)
             } catch {
                 pass.errors.append(error)
             }

@@ -69,9 +69,7 @@ struct JournalCloser: Service {
         do {
             let checkpoint = try await services.recorder.journal.checkpointIfDue(force: true)
             if let witness = services.witness {
-                let record = try await witness.catchUp(from: services.store.writer)
-                services.logWitness(damage: record.damage, unusable: record.unusable)
-                services.logWitnessed(record.appended)
+                services.logWitness(try await witness.catchUp(from: services.store.writer))
             }
             services.logger.info("journal closed", metadata: [
                 "checkpoint": "\(checkpoint.map { String($0.sequence) } ?? "none needed")",

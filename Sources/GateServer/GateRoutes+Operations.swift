@@ -62,11 +62,12 @@ extension GateRoutes {
         }
         if let witness = services.witness {
             let problem = witness.problem
-            if let witnessed = witness.newestWitnessed {
+            let newest = witness.newestWitnessed
+            if let newest {
                 gauges.append(.init("cardgate_journal_witnessed_sequence",
-                    "The newest checkpoint copied to the witness.", Double(witnessed)))
+                    "The newest checkpoint copied to the witness.", Double(newest)))
             }
-            if witness.newestWitnessed != nil || problem != nil {
+            if newest != nil || problem != nil {
                 gauges.append(.init("cardgate_journal_witness_mismatch",
                     "1 when the journal lacked or differed from checkpoints its witness holds (deleted or rewritten "
                         + "events), or the witness cannot be used.", problem == nil ? 0 : 1))

@@ -30,26 +30,22 @@ public struct GateServices: Sendable {
     /// Where the daemon copies the journal's checkpoints (``JournalWitness``); set by ``open(_:logger:)``.
     public internal(set) var witness: JournalWitnessRecorder?
 
-    /// Logs, at critical, what a witness pass found wrong: the journal disagrees with its witness, or the witness
-    /// cannot be used (and is no longer written).
-    func logWitness(damage: JournalDamage?, unusable: String?) {
+    /// Logs a witness pass: at critical what it found wrong (the journal disagrees with its witness, or the witness
+    /// cannot be used and is no longer written), and each checkpoint it copied with its witness line, so that a log
+    /// shipped to another host is a witness too.
+    func logWitness(_ record: JournalWitnessRecorder.Record) {
         guard let witness else { return }
-        if let damage {
+        if let damage = record.damage {
             logger.critical(
                 """
                 the journal disagrees with its witness \(witness.path): \(damage); check it with \
                 cardgate journal verify --db \(configuration.databasePath) --witness \(witness.path)
                 """)
         }
-        if let unusable {
+        if let unusable = record.unusable {
             logger.critical("\(unusable); checkpoints are no longer copied to it: move it aside and restart")
         }
-    }
-
-    /// Logs checkpoints just copied to the witness, each with its witness line: a log shipped to another host is
-    /// then a witness too.
-    func logWitnessed(_ checkpoints: [JournalCheckpoint]) {
-        for checkpoint in checkpoints {
+        for checkpoint in record.appended {
             logger.info("journal checkpoint", metadata: [
                 "seq": "\(checkpoint.sequence)", "witness": "\(JournalWitness.line(checkpoint))",
             ])
@@ -169,8 +165,7 @@ public struct GateServices: Sendable {
             for error in pass.errors {
                 logger.error("journal maintenance failed; retrying", metadata: ["error": "\(error)"])
             }
-            services.logWitness(damage: pass.witnessDamage, unusable: pass.witnessUnusable)
-            services.logWitnessed(pass.witnessed)
+            if let record = pass.witness { services.logWitness(record) }
         }
         if let source = policies as? StorePolicySource {
             logRebuilds(of: source.provider, to: services.logger)
