@@ -53,6 +53,15 @@ extension SiteModel {
         return check.problems
     }
 
+    /// The problems of the credentials alone: what ``validate()`` would find when nothing else changed since the
+    /// model was last valid (ids, people, identifiers and validity of the credentials).
+    public func validateCredentials() -> [SiteModelProblem] {
+        var check = ModelChecker()
+        _ = check.uniqueIds(credentials.map(\.id), .credentials)
+        checkCredentials(&check, personIds: Set(people.lazy.map(\.id)))
+        return check.problems
+    }
+
     private func checkCredentials(_ check: inout ModelChecker, personIds: Set<String>) {
         var keys = Set<CredentialKey>(minimumCapacity: credentials.count)
         var firsts = FirstPositions(credentials.lazy.map(\.key))

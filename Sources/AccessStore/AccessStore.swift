@@ -47,6 +47,8 @@ public final class AccessStore: Sendable {
 
     /// The database connection(s): a `DatabasePool` for files, a `DatabaseQueue` in memory.
     public let writer: any DatabaseWriter
+    /// The model read last (``currentSiteModel()``).
+    let siteModels = SiteModelCache()
 
     private init(writer: any DatabaseWriter) {
         self.writer = writer

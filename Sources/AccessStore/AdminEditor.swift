@@ -10,24 +10,20 @@ import Synchronization
 /// The model is read and validated outside the write transaction, so card taps (whose journal appends share the
 /// writer) are not held up by a large model; the write then happens only if no model change was committed in
 /// between (``AdminModelRevision``), and otherwise the edit starts again. Edits of one editor take turns
-/// (``AdminTurns``). The model read last is kept with its revision, so consecutive edits read the model once and
-/// each costs one validation.
+/// (``AdminTurns``). The model comes from ``AccessStore/currentSiteModel()``, which the policy rebuild reads too:
+/// an edit reads from the database only the parts changed since either of them last read, and the daemon holds
+/// one copy of the model, not one for the policy and one for the editor.
 public final class AdminEditor: Sendable {
     public let store: AccessStore
     public let journal: JournalWriter
     private let revision: AdminModelRevision
-    private let cache = Mutex<(mark: AdminModelRevision.Mark, model: SiteModel)?>(nil)
     private let turns = AdminTurns()
     /// How many times an edit is tried when other changes keep arriving between its read and its write.
     static let attempts = 4
 
-    /// Whether the model read last is kept between edits (faster edits, one more model in memory).
-    public let keepsModel: Bool
-
-    public init(store: AccessStore, journal: JournalWriter, keepsModel: Bool = true) {
+    public init(store: AccessStore, journal: JournalWriter) {
         self.store = store
         self.journal = journal
-        self.keepsModel = keepsModel
         self.revision = AdminModelRevision(store: store)
     }
 
@@ -37,7 +33,7 @@ public final class AdminEditor: Sendable {
         defer { turns.finish() }
         for _ in 0..<Self.attempts {
             let (mark, model) = try await currentModel()
-            let (change, next) = try Self.check(edit, against: model)
+            let change = try Self.check(edit, against: model)
             let outcome: AdminWriteOutcome
             do {
                 let revision = self.revision
@@ -49,7 +45,6 @@ public final class AdminEditor: Sendable {
                         outcome = try Self.write(edit, actor: actor, journal: journal, in: db)
                         return outcome.isWritten ? .commit : .rollback
                     }
-                    if case .written = outcome { outcome.markAfter = try revision.mark(db) }
                     return outcome
                 }
             } catch {
@@ -60,33 +55,33 @@ public final class AdminEditor: Sendable {
                 continue
             case .refused(let error):
                 throw error
-            case .written(let entity, let event, let markAfter):
-                if keepsModel, let markAfter { cache.withLock { $0 = (markAfter, next) } }
+            case .written(let entity, let event):
                 return AdminEditResult(entity: entity, event: event, change: change)
             }
         }
         throw .store(AccessStoreError(.busy, "the policy model kept changing during the edit; retry"))
     }
 
-    /// The model at the current revision: the cached one if nothing changed since it was read.
+    /// The revision now and the model at that revision or later (a later one makes the write find the revision
+    /// moved, and the edit start again).
     private func currentModel() async throws(AdminEditError) -> (AdminModelRevision.Mark, SiteModel) {
+        let mark: AdminModelRevision.Mark
         do {
             let revision = self.revision
-            let mark = try await store.writer.writeWithoutTransaction { db in try revision.mark(db) }
-            if let cached = cache.withLock({ $0 }), cached.mark == mark { return (mark, cached.model) }
-            let model = try await store.writer.read { db in try SiteModelRows.fetch(db).model() }
-            if keepsModel { cache.withLock { $0 = (mark, model) } }
-            return (mark, model)
+            mark = try await store.writer.writeWithoutTransaction { db in try revision.mark(db) }
         } catch {
             throw .store(AccessStoreError(error))
+        }
+        do {
+            return (mark, try await store.currentSiteModel().model)
+        } catch {
+            throw .store(error)
         }
     }
 
     /// Checks the edit against `model`: the id is taken or known as the action needs, and the model after the
-    /// change has no problem it did not have before. Returns the change and the model after it.
-    static func check(_ edit: AdminEdit, against model: SiteModel) throws(AdminEditError)
-        -> (AdminModelChange, SiteModel)
-    {
+    /// change has no problem it did not have before. Returns the change.
+    static func check(_ edit: AdminEdit, against model: SiteModel) throws(AdminEditError) -> AdminModelChange {
         let (collection, id) = edit.target
         let change: AdminModelChange
         do {
@@ -105,14 +100,14 @@ public final class AdminEditor: Sendable {
         var next = model
         change.apply(to: &next)
         let problems = next.validate()
-        guard !problems.isEmpty else { return (change, next) }
+        guard !problems.isEmpty else { return change }
         // Problems the stored model already had are not this edit's doing (and must not block fixing them).
         func key(_ problem: SiteModelProblem) -> String {
             "\(problem.collection.rawValue)|\(problem.id)|\(problem.field ?? "")|\(problem.message)"
         }
         let before = Set(model.validate().map(key))
         let introduced = problems.filter { !before.contains(key($0)) }
-        guard !introduced.isEmpty else { return (change, next) }
+        guard !introduced.isEmpty else { return change }
         if case .delete = edit.action {
             throw .stillReferenced(collection, id: id, by: introduced.map(\.description))
         }
@@ -149,7 +144,7 @@ public final class AdminEditor: Sendable {
         guard let committed = try journal.append([event], in: db).first else {
             throw AccessStoreError(.databaseError, "the journal did not return the event of the change")
         }
-        return .written(written, committed, markAfter: nil)
+        return .written(written, committed)
     }
 
     private static func insert(_ entity: AdminEntity, in db: Database) throws {
@@ -233,19 +228,10 @@ enum AdminWriteOutcome: Sendable {
     /// The model changed since it was read: read again.
     case stale
     case refused(AdminEditError)
-    /// Written and committed; `markAfter` is the revision right after the commit.
-    case written(AdminEntity?, JournalEvent, markAfter: AdminModelRevision.Mark?)
+    /// Written and committed.
+    case written(AdminEntity?, JournalEvent)
 
     var isWritten: Bool {
         if case .written = self { true } else { false }
-    }
-
-    var markAfter: AdminModelRevision.Mark? {
-        get {
-            if case .written(_, _, let mark) = self { mark } else { nil }
-        }
-        set {
-            if case .written(let entity, let event, _) = self { self = .written(entity, event, markAfter: newValue) }
-        }
     }
 }

@@ -28,7 +28,7 @@ public final class PolicySnapshotProvider: Sendable {
                 changes.value.add(1, ordering: .sequentiallyConsistent)
                 triggers.yield()
             })
-        let first = try await store.policySnapshot(pinVerifier: pinVerifier)
+        let first = try await store.policySnapshot(pinVerifier: pinVerifier, previous: nil)
         // Counted as having read no change: one observed before the first read rebuilds once more.
         let core = Core(store: store, pinVerifier: pinVerifier, snapshot: first, changes: changes)
         errors.attach(core)
@@ -126,11 +126,13 @@ extension PolicySnapshotProvider {
             self.state = Mutex(State(snapshot: snapshot))
         }
 
-        /// Reads and compiles the model; publishes the new snapshot or keeps the old one and reports why.
+        /// Reads and compiles what changed in the model; publishes the new snapshot or keeps the old one and
+        /// reports why.
         func rebuild() async {
             let changesBefore = changes.value.load(ordering: .sequentiallyConsistent)
             do {
-                let snapshot = try await store.policySnapshot(pinVerifier: pinVerifier)
+                let previous = state.withLock { $0.snapshot }
+                let snapshot = try await store.policySnapshot(pinVerifier: pinVerifier, previous: previous)
                 publish { state in
                     state.snapshot = snapshot
                     state.changesRead = changesBefore

@@ -27,29 +27,69 @@ struct SiteModelRows: Sendable, Hashable {
 
     static let missingGUID = String(repeating: "0", count: 32)
 
-    /// Reads every model table.
-    static func fetch(_ db: Database) throws -> SiteModelRows {
+    /// Reads the tables of `parts` (every model table by default); the rows of the other parts stay empty.
+    static func fetch(_ db: Database, parts: Set<SiteModelPart> = SiteModelPart.all) throws -> SiteModelRows {
         var rows = SiteModelRows()
-        rows.setting = try SiteSettingRecord.fetchOne(db)
-        rows.departments = try DepartmentRecord.order(Column("id")).fetchAll(db)
-        rows.people = try PersonRecord.fetchAllOrdered(db, orderBy: "id")
-        rows.cards = try CardRecord.fetchAllOrdered(db, orderBy: "id")
-        rows.zones = try ZoneRecord.order(Column("id")).fetchAll(db)
-        rows.doors = try DoorRecord.order(Column("id")).fetchAll(db)
-        rows.schedules = try ScheduleRecord.order(Column("id")).fetchAll(db)
-        let intervals =
-            try ScheduleIntervalRecord
-            .order(Column("schedule_id"), Column("holiday"), Column("position")).fetchAll(db)
-        rows.intervals = Dictionary(grouping: intervals, by: \.scheduleId)
-        rows.holidays = try HolidayRecord.order(Column("id")).fetchAll(db)
-        rows.levels = try AccessLevelRecord.order(Column("id")).fetchAll(db)
-        let levelDoors = try AccessLevelDoorRecord.fetchAllOrdered(db, orderBy: "access_level_id, door_id")
-        rows.levelDoors = Dictionary(grouping: levelDoors, by: \.accessLevelId)
-        for level in rows.levels {
-            let holders = try AccessLevelAssignmentRecord.fetchAll(db, accessLevelId: level.id)
-            if !holders.isEmpty { rows.assignments[level.id] = holders.sorted(by: Self.holderOrder) }
+        for part in SiteModelPart.allCases where parts.contains(part) {
+            try rows.fetch(part, db)
         }
         return rows
+    }
+
+    private mutating func fetch(_ part: SiteModelPart, _ db: Database) throws {
+        switch part {
+        case .timeZone:
+            setting = try SiteSettingRecord.fetchOne(db)
+        case .departments:
+            departments = try DepartmentRecord.order(Column("id")).fetchAll(db)
+        case .people:
+            people = try PersonRecord.fetchAllOrdered(db, orderBy: "id")
+        case .credentials:
+            cards = try CardRecord.fetchAllOrdered(db, orderBy: "id")
+        case .zones:
+            zones = try ZoneRecord.order(Column("id")).fetchAll(db)
+        case .doors:
+            doors = try DoorRecord.order(Column("id")).fetchAll(db)
+        case .schedules:
+            schedules = try ScheduleRecord.order(Column("id")).fetchAll(db)
+            let intervals =
+                try ScheduleIntervalRecord
+                .order(Column("schedule_id"), Column("holiday"), Column("position")).fetchAll(db)
+            self.intervals = Dictionary(grouping: intervals, by: \.scheduleId)
+        case .holidays:
+            holidays = try HolidayRecord.order(Column("id")).fetchAll(db)
+        case .accessLevels:
+            levels = try AccessLevelRecord.order(Column("id")).fetchAll(db)
+            let levelDoors = try AccessLevelDoorRecord.fetchAllOrdered(db, orderBy: "access_level_id, door_id")
+            self.levelDoors = Dictionary(grouping: levelDoors, by: \.accessLevelId)
+            for level in levels {
+                let holders = try AccessLevelAssignmentRecord.fetchAll(db, accessLevelId: level.id)
+                if !holders.isEmpty { assignments[level.id] = holders.sorted(by: Self.holderOrder) }
+            }
+        }
+    }
+
+    /// `base` with the collections of `parts` read from the database, one part's rows at a time, and people and
+    /// cards (the large tables) converted row by row as they are read, without the columns the model does not
+    /// hold: a card's certificate (a kilobyte or two of DER each) is not read at all.
+    static func readModel(_ db: Database, parts: Set<SiteModelPart>, over base: SiteModel) throws -> SiteModel {
+        var model = base
+        for part in SiteModelPart.allCases where parts.contains(part) {
+            switch part {
+            case .people:
+                model.people = try Array(
+                    PersonRecord.cursorOrdered(db, orderBy: "id").map { try Self.person(PersonRecord(orderedRow: $0)) })
+            case .credentials:
+                let columns = CardRecord.orderedColumns.replacingOccurrences(of: "certificate", with: "NULL")
+                let rows = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM card ORDER BY id")
+                model.credentials = try Array(rows.map { try Self.credential(CardRecord(orderedRow: $0)) })
+            default:
+                var rows = SiteModelRows()
+                try rows.fetch(part, db)
+                try rows.convert(part, into: &model)
+            }
+        }
+        return model
     }
 
     /// People before departments, each by id.
@@ -188,67 +228,86 @@ extension SiteModelRows {
     ///   the schema's checks should make impossible).
     func model() throws(AccessStoreError) -> SiteModel {
         var model = SiteModel()
-        if let setting {
-            model.timeZone = SiteTimeZone(identifier: setting.timeZone, secondsFromUTC: setting.secondsFromUTC)
-        }
-        model.departments = departments.map { Department(id: $0.id, name: $0.name, parentId: $0.parentId) }
-        model.people = try people.map { row throws(AccessStoreError) in
-            Person(
-                id: row.id, displayName: row.displayName, departmentId: row.departmentId,
-                kind: try Self.parse(row.kind, "person", row.id), status: try Self.parse(row.status, "person", row.id),
-                responder: row.responder, pinHash: row.pinHash)
-        }
-        model.credentials = try cards.map(Self.credential)
-        model.zones = try zones.map { row throws(AccessStoreError) in
-            Zone(
-                id: row.id, name: row.name, parentId: row.parentId,
-                antiPassback: try Self.parse(row.antiPassback, "zone", row.id),
-                antiPassbackResetSeconds: row.antiPassbackResetSeconds, maxOccupancy: row.maxOccupancy)
-        }
-        model.doors = try doors.map { row throws(AccessStoreError) in
-            Door(
-                id: row.id, name: row.name, fromZoneId: row.fromZoneId, toZoneId: row.toZoneId,
-                mode: try Self.parse(row.mode, "door", row.id),
-                minAssurance: try Self.parse(row.minAssurance, "door", row.id), unlockSeconds: row.unlockSeconds,
-                twoPersonSeconds: row.twoPersonSeconds, escortSeconds: row.escortSeconds,
-                meetingRoom: row.meetingRoom, attendancePoint: row.attendancePoint)
-        }
-        model.schedules = try schedules.map { row throws(AccessStoreError) in
-            var schedule = Schedule(
-                id: row.id, name: row.name, intervals: [],
-                onHolidays: try Self.parse(row.onHolidays, "schedule", row.id))
-            for interval in intervals[row.id] ?? [] {
-                guard let start = TimeOfDay(minutes: interval.startMinute),
-                    let end = TimeOfDay(minutes: interval.endMinute)
-                else { throw Self.corrupt("schedule", row.id, "an interval's minutes are out of range") }
-                let value = ScheduleInterval(
-                    days: WeekdaySet(rawValue: UInt8(truncatingIfNeeded: interval.days)), start: start, end: end)
-                if interval.holiday {
-                    schedule.holidayIntervals.append(value)
-                } else {
-                    schedule.intervals.append(value)
-                }
-            }
-            return schedule
-        }
-        model.holidays = try holidays.map(Self.holiday)
-        model.accessLevels = levels.map { row in
-            AccessLevel(
-                id: row.id, name: row.name, doorIds: (levelDoors[row.id] ?? []).map(\.doorId),
-                scheduleId: row.scheduleId,
-                assignments: (assignments[row.id] ?? []).map { assignment in
-                    let holder: LevelAssignment.Holder
-                    switch assignment.holder {
-                    case .person(let id): holder = .person(id)
-                    case .department(let id): holder = .department(id)
-                    }
-                    return LevelAssignment(
-                        holder,
-                        validity: Self.window(assignment.validFromMilliseconds, assignment.validUntilMilliseconds))
-                },
-                validity: Self.window(row.validFromMilliseconds, row.validUntilMilliseconds))
+        for part in SiteModelPart.allCases {
+            try convert(part, into: &model)
         }
         return model
+    }
+
+    private func convert(_ part: SiteModelPart, into model: inout SiteModel) throws(AccessStoreError) {
+        switch part {
+        case .timeZone:
+            model.timeZone = setting.map {
+                SiteTimeZone(identifier: $0.timeZone, secondsFromUTC: $0.secondsFromUTC)
+            } ?? SiteModel().timeZone
+        case .departments:
+            model.departments = departments.map { Department(id: $0.id, name: $0.name, parentId: $0.parentId) }
+        case .people:
+            model.people = try people.map(Self.person)
+        case .credentials:
+            model.credentials = try cards.map(Self.credential)
+        case .zones:
+            model.zones = try zones.map { row throws(AccessStoreError) in
+                Zone(
+                    id: row.id, name: row.name, parentId: row.parentId,
+                    antiPassback: try Self.parse(row.antiPassback, "zone", row.id),
+                    antiPassbackResetSeconds: row.antiPassbackResetSeconds, maxOccupancy: row.maxOccupancy)
+            }
+        case .doors:
+            model.doors = try doors.map { row throws(AccessStoreError) in
+                Door(
+                    id: row.id, name: row.name, fromZoneId: row.fromZoneId, toZoneId: row.toZoneId,
+                    mode: try Self.parse(row.mode, "door", row.id),
+                    minAssurance: try Self.parse(row.minAssurance, "door", row.id), unlockSeconds: row.unlockSeconds,
+                    twoPersonSeconds: row.twoPersonSeconds, escortSeconds: row.escortSeconds,
+                    meetingRoom: row.meetingRoom, attendancePoint: row.attendancePoint)
+            }
+        case .schedules:
+            model.schedules = try schedules.map { row throws(AccessStoreError) in
+                var schedule = Schedule(
+                    id: row.id, name: row.name, intervals: [],
+                    onHolidays: try Self.parse(row.onHolidays, "schedule", row.id))
+                for interval in intervals[row.id] ?? [] {
+                    guard let start = TimeOfDay(minutes: interval.startMinute),
+                        let end = TimeOfDay(minutes: interval.endMinute)
+                    else { throw Self.corrupt("schedule", row.id, "an interval's minutes are out of range") }
+                    let value = ScheduleInterval(
+                        days: WeekdaySet(rawValue: UInt8(truncatingIfNeeded: interval.days)), start: start, end: end)
+                    if interval.holiday {
+                        schedule.holidayIntervals.append(value)
+                    } else {
+                        schedule.intervals.append(value)
+                    }
+                }
+                return schedule
+            }
+        case .holidays:
+            model.holidays = try holidays.map(Self.holiday)
+        case .accessLevels:
+            model.accessLevels = levels.map { row in
+                AccessLevel(
+                    id: row.id, name: row.name, doorIds: (levelDoors[row.id] ?? []).map(\.doorId),
+                    scheduleId: row.scheduleId,
+                    assignments: (assignments[row.id] ?? []).map { assignment in
+                        let holder: LevelAssignment.Holder
+                        switch assignment.holder {
+                        case .person(let id): holder = .person(id)
+                        case .department(let id): holder = .department(id)
+                        }
+                        return LevelAssignment(
+                            holder,
+                            validity: Self.window(assignment.validFromMilliseconds, assignment.validUntilMilliseconds))
+                    },
+                    validity: Self.window(row.validFromMilliseconds, row.validUntilMilliseconds))
+            }
+        }
+    }
+
+    private static func person(_ row: PersonRecord) throws(AccessStoreError) -> Person {
+        Person(
+            id: row.id, displayName: row.displayName, departmentId: row.departmentId,
+            kind: try parse(row.kind, "person", row.id), status: try parse(row.status, "person", row.id),
+            responder: row.responder, pinHash: row.pinHash)
     }
 
     private static func credential(_ row: CardRecord) throws(AccessStoreError) -> Credential {

@@ -8,13 +8,32 @@ import GRDB
 public enum SiteModelStore {
     /// The whole stored model (every collection sorted by id).
     public static func load(_ db: Database) throws(AccessStoreError) -> SiteModel {
-        let rows: SiteModelRows
         do {
-            rows = try SiteModelRows.fetch(db)
+            return try SiteModelRows.readModel(db, parts: SiteModelPart.all, over: SiteModel())
         } catch {
             throw AccessStoreError(error)
         }
-        return try rows.model()
+    }
+
+    /// The stored model, reading only the parts whose tables changed since `earlier` was read (all of them without
+    /// `earlier`, or in a database that does not count its changes); the other parts are `earlier`'s collections,
+    /// shared, not copied. The counts are read in the caller's transaction with the parts, so the result is the
+    /// model as stored at one moment.
+    public static func load(_ db: Database, reusing earlier: StoredSiteModel?) throws(AccessStoreError)
+        -> StoredSiteModel
+    {
+        do {
+            let revisions = try SiteModelRevisions.read(db)
+            var parts = SiteModelPart.all
+            if let earlier, let now = revisions, let then = earlier.revisions {
+                parts = now.partsChanged(since: then)
+            }
+            let base = parts == SiteModelPart.all ? SiteModel() : earlier?.model ?? SiteModel()
+            let model = try SiteModelRows.readModel(db, parts: parts, over: base)
+            return StoredSiteModel(model: model, revisions: revisions, partsRead: parts)
+        } catch {
+            throw AccessStoreError(error)
+        }
     }
 
     /// The stored model compiled, or why not; never a partial snapshot.
@@ -56,6 +75,38 @@ extension AccessStore {
             throw .store(AccessStoreError(error))
         }
         return try result.get()
+    }
+
+    /// The stored model now, read from the newest model this store read before: only the parts changed since
+    /// then are read from the database (``SiteModelStore/load(_:reusing:)``). The policy rebuild and the
+    /// administration editor both read the model here, so that the daemon holds one copy of it, shared.
+    public func currentSiteModel() async throws(AccessStoreError) -> StoredSiteModel {
+        let earlier = siteModels.newest
+        do {
+            let stored = try await writer.read { db in try SiteModelStore.load(db, reusing: earlier) }
+            siteModels.keep(stored)
+            return stored
+        } catch {
+            throw AccessStoreError(error)
+        }
+    }
+
+    /// The current model compiled, compiling again only what changed since `previous` was compiled where that can
+    /// be told (`PolicySnapshot.init(model:pinVerifier:previous:)`).
+    public func policySnapshot(
+        pinVerifier: any PINVerifier, previous: PolicySnapshot?
+    ) async throws(PolicySnapshotError) -> PolicySnapshot {
+        let stored: StoredSiteModel
+        do {
+            stored = try await currentSiteModel()
+        } catch {
+            throw .store(error)
+        }
+        do {
+            return try PolicySnapshot(model: stored.model, pinVerifier: pinVerifier, previous: previous)
+        } catch {
+            throw .invalidModel(error)
+        }
     }
 
     /// Applies `model` to the collections of `scope` in one transaction, journaled with `actor` (see

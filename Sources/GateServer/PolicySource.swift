@@ -15,11 +15,24 @@ public final class CompiledPolicy: Sendable {
     let doors: [String: Door]
     let zoneIds: Set<String>
 
-    public init(snapshot: PolicySnapshot) {
+    /// - Parameter previous: a policy whose look-ups are kept where its model's people, doors or zones are the
+    ///   snapshot's (after a card's change, all three are).
+    public init(snapshot: PolicySnapshot, previous: CompiledPolicy? = nil) {
         self.snapshot = snapshot
-        self.displayNames = Dictionary(snapshot.model.people.map { ($0.id, $0.displayName) }) { first, _ in first }
-        self.doors = Dictionary(snapshot.model.doors.map { ($0.id, $0) }) { first, _ in first }
-        self.zoneIds = Set(snapshot.model.zones.map(\.id))
+        let model = snapshot.model
+        let kept = previous.map { ($0, $0.snapshot.model) }
+        self.displayNames =
+            if case let (previous, old)? = kept, old.people == model.people { previous.displayNames } else {
+                Dictionary(model.people.map { ($0.id, $0.displayName) }) { first, _ in first }
+            }
+        self.doors =
+            if case let (previous, old)? = kept, old.doors == model.doors { previous.doors } else {
+                Dictionary(model.doors.map { ($0.id, $0) }) { first, _ in first }
+            }
+        self.zoneIds =
+            if case let (previous, old)? = kept, old.zones == model.zones { previous.zoneIds } else {
+                Set(model.zones.map(\.id))
+            }
     }
 
     /// The zone a passage through `doorId` in `direction` enters (nil: outside the site).

@@ -19,7 +19,7 @@ public final class StorePolicySource: PolicySource {
         follower = Task {
             for await update in updates {
                 guard case .rebuilt(let snapshot, let version) = update else { continue }
-                latest.offer(CompiledPolicy(snapshot: snapshot), version: version)
+                latest.offer(CompiledPolicy(snapshot: snapshot, previous: latest.kept), version: version)
                 // The previous policy's memory is free now; give it back to the system.
                 FreedMemory.release()
             }
@@ -30,13 +30,16 @@ public final class StorePolicySource: PolicySource {
 
     public func currentPolicy() -> CompiledPolicy? {
         let (snapshot, version) = provider.currentWithVersion
-        return latest.policy(version: version) { CompiledPolicy(snapshot: snapshot) }
+        return latest.policy(version: version) { previous in CompiledPolicy(snapshot: snapshot, previous: previous) }
     }
 }
 
 /// The compiled policy of the newest version seen, and only that one.
 private final class LatestPolicy: Sendable {
     private let state = Mutex<(version: Int, policy: CompiledPolicy)?>(nil)
+
+    /// The policy kept now, if any.
+    var kept: CompiledPolicy? { state.withLock { $0?.policy } }
 
     /// Keeps `policy` unless a newer version is already kept.
     func offer(_ policy: CompiledPolicy, version: Int) {
@@ -49,12 +52,13 @@ private final class LatestPolicy: Sendable {
         _ = replaced
     }
 
-    /// The kept policy if it is of `version` or newer; otherwise the one `compile` makes, which is then kept.
-    /// Taps arriving together wait for one compilation instead of each making their own.
-    func policy(version: Int, compile: () -> CompiledPolicy) -> CompiledPolicy {
+    /// The kept policy if it is of `version` or newer; otherwise the one `compile` makes (given the kept one, whose
+    /// look-ups it may share), which is then kept. Taps arriving together wait for one compilation instead of each
+    /// making their own.
+    func policy(version: Int, compile: (CompiledPolicy?) -> CompiledPolicy) -> CompiledPolicy {
         state.withLock { state in
             if let kept = state, kept.version >= version { return kept.policy }
-            let policy = compile()
+            let policy = compile(state?.policy)
             state = (version, policy)
             return policy
         }

@@ -103,7 +103,7 @@ import Testing
                     """)
             }
         }
-        #expect(AccessStore.pendingMigrations(at: path) == ["journal-lookup-spans-v1"])
+        #expect(AccessStore.pendingMigrations(at: path) == ["journal-lookup-spans-v1", "model-revision-v1"])
         let store = try AccessStore.open(at: path)
         let indexes = try await store.writer.read { db in
             try String.fetchAll(

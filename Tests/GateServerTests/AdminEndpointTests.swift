@@ -186,9 +186,9 @@ struct AdminEndpointTests {
 
     @Test("one change writes only its own rows and its event, not the model",
         arguments: [
-            ("/v1/people/pham-thi-dung", #"{"displayName": "Phạm Thị Dung (KH-TC)"}"#, 2),
-            ("/v1/access-levels/canteen", #"{"doorIds": ["canteen-door", "main-entrance"]}"#, 4),
-            ("/v1/schedules/lunch", #"{"intervals": [{"days": ["mon"], "start": "11:00", "end": "13:00"}]}"#, 3),
+            ("/v1/people/pham-thi-dung", #"{"displayName": "Phạm Thị Dung (KH-TC)"}"#, 1),
+            ("/v1/access-levels/canteen", #"{"doorIds": ["canteen-door", "main-entrance"]}"#, 3),
+            ("/v1/schedules/lunch", #"{"intervals": [{"days": ["mon"], "start": "11:00", "end": "13:00"}]}"#, 2),
         ])
     func writesOnlyItsRows(path: String, patch: String, rows: Int) async throws {
         let fixture = try await GateFixture.storeBacked()
@@ -200,7 +200,8 @@ struct AdminEndpointTests {
             #expect(response.status == .ok, "\(String(buffer: response.body))")
         }
         let after = try await writer.read { db in db.totalChangesCount }
-        #expect(after - before == rows, "rows written, the journal event included")
+        // Each model row written also raises its table's change count (a trigger's write); then the journal event.
+        #expect(after - before == 2 * rows + 1, "model rows written, their counts and the journal event")
     }
 
     @Test("external ids merge member by member and stored members the API does not show are kept")

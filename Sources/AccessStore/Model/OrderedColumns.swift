@@ -14,8 +14,12 @@ protocol OrderedColumns {
 extension OrderedColumns where Self: TableRecord {
     /// Every row of the table, ordered by `orderBy` (SQL).
     static func fetchAllOrdered(_ db: Database, orderBy: String) throws -> [Self] {
-        let sql = "SELECT \(orderedColumns) FROM \(databaseTableName) ORDER BY \(orderBy)"
-        return try Array(Row.fetchCursor(db, sql: sql).map { try Self(orderedRow: $0) })
+        try Array(cursorOrdered(db, orderBy: orderBy).map { try Self(orderedRow: $0) })
+    }
+
+    /// The rows of the table with the columns `init(orderedRow:)` reads, ordered by `orderBy` (SQL).
+    static func cursorOrdered(_ db: Database, orderBy: String) throws -> RowCursor {
+        try Row.fetchCursor(db, sql: "SELECT \(orderedColumns) FROM \(databaseTableName) ORDER BY \(orderBy)")
     }
 }
 

@@ -56,8 +56,7 @@ if CommandLine.arguments.contains("--model-cost") {
         seconds(since: start), problems.count, before, memory()))
 }
 
-let editor = AdminEditor(store: store, journal: JournalWriter(key: nil),
-    keepsModel: !CommandLine.arguments.contains("--no-kept-model"))
+let editor = AdminEditor(store: store, journal: JournalWriter(key: nil))
 let catalog = AdminCatalog(store: store)
 
 /// Waits until the provider's policy shows the change.
