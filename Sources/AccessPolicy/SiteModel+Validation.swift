@@ -23,11 +23,7 @@ extension SiteModel {
         check.plainNames(accessLevels.lazy.map { ($0.id, $0.name) }, .accessLevels)
 
         check.acyclicParents(departments.map { ($0.id, $0.parentId) }, known: departmentIds, .departments)
-        for (index, person) in people.enumerated() {
-            if let department = person.departmentId, !departmentIds.contains(department) {
-                check.add(.people, index, person.id, "departmentId", "unknown department \"\(department)\"")
-            }
-        }
+        checkDepartmentsOfPeople(&check, departmentIds: departmentIds)
         checkCredentials(&check, personIds: personIds)
         check.acyclicParents(zones.map { ($0.id, $0.parentId) }, known: zoneIds, .zones)
         for (index, zone) in zones.enumerated() {
@@ -60,6 +56,23 @@ extension SiteModel {
         _ = check.uniqueIds(credentials.map(\.id), .credentials)
         checkCredentials(&check, personIds: Set(people.lazy.map(\.id)))
         return check.problems
+    }
+
+    /// The problems of the people alone: what ``validate()`` would find in a model that differs from a valid one
+    /// only in its people, with the same ids in the same order (names and departments of the people).
+    public func validatePeopleKeepingIds() -> [SiteModelProblem] {
+        var check = ModelChecker()
+        check.plainNames(people.lazy.map { ($0.id, $0.displayName) }, .people, field: "displayName")
+        checkDepartmentsOfPeople(&check, departmentIds: Set(departments.lazy.map(\.id)))
+        return check.problems
+    }
+
+    private func checkDepartmentsOfPeople(_ check: inout ModelChecker, departmentIds: Set<String>) {
+        for (index, person) in people.enumerated() {
+            if let department = person.departmentId, !departmentIds.contains(department) {
+                check.add(.people, index, person.id, "departmentId", "unknown department \"\(department)\"")
+            }
+        }
     }
 
     private func checkCredentials(_ check: inout ModelChecker, personIds: Set<String>) {

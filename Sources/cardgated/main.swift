@@ -13,6 +13,7 @@ func fail(_ message: String, status: Int32) -> Never {
 
 FreedMemory.limitArenas(
     to: ProcessInfo.processInfo.activeProcessorCount, environment: ProcessInfo.processInfo.environment)
+FreedMemory.fixMmapThreshold(environment: ProcessInfo.processInfo.environment)
 let commandLine: DaemonCommandLine
 do {
     commandLine = try DaemonCommandLine.parse(Array(CommandLine.arguments.dropFirst()))

@@ -1,8 +1,9 @@
-import AccessPolicy
+@testable import AccessPolicy
 import Foundation
 import Testing
 
-/// A snapshot compiled from its predecessor after a change of credentials alone decides as one compiled whole.
+/// A snapshot compiled from its predecessor after a change of credentials alone, or of people alone, decides as one
+/// compiled whole.
 @Suite struct IncrementalCompileTests {
     static let model = ReferenceSite.generate(scale: .small, seed: 11)
 
@@ -78,6 +79,88 @@ import Testing
         #expect(throws: SiteValidationError(problems: changed.validate())) {
             try PolicySnapshot(model: changed, pinVerifier: PlainPINVerifier(), previous: previous)
         }
+    }
+
+    /// The model with some people made inactive, renamed, moved to another department (or none), made responders
+    /// and given PINs, their ids kept.
+    static func changedPeople(seed: UInt64) -> SiteModel {
+        var random = SplitMix64(seed: seed)
+        var model = Self.model
+        for _ in 0..<60 {
+            let index = random.below(model.people.count)
+            switch random.below(5) {
+            case 0: model.people[index].status = .inactive
+            case 1: model.people[index].displayName += " (renamed)"
+            case 2:
+                model.people[index].departmentId =
+                    random.below(4) == 0 ? nil : model.departments[random.below(model.departments.count)].id
+            case 3: model.people[index].responder.toggle()
+            default: model.people[index].pinHash = "plain:\(random.below(10_000))"
+            }
+        }
+        return model
+    }
+
+    @Test(arguments: [4, 5, 6] as [UInt64])
+    func aChangeOfPeopleDecidesAsAWholeCompile(seed: UInt64) throws {
+        let previous = try PolicySnapshot(model: Self.model, pinVerifier: PlainPINVerifier())
+        let changed = Self.changedPeople(seed: seed)
+        let incremental = try PolicySnapshot(model: changed, pinVerifier: PlainPINVerifier(), previous: previous)
+        let whole = try PolicySnapshot(model: changed, pinVerifier: PlainPINVerifier())
+        var reasons: Set<DecisionReason> = []
+        for request in Self.requests(changed, []) {
+            let decision = incremental.decide(request)
+            #expect(decision == whole.decide(request))
+            reasons.insert(decision.reason)
+        }
+        #expect(reasons.contains(.granted))
+        #expect(reasons.count >= 3)
+    }
+
+    @Test func aPersonOfNoKnownDepartmentIsRefusedAsTheWholeValidationRefusesIt() throws {
+        let previous = try PolicySnapshot(model: Self.model, pinVerifier: PlainPINVerifier())
+        var changed = Self.model
+        changed.people[7].departmentId = "nowhere"
+        changed.people[9].displayName = "tab\there"
+        #expect(changed.validatePeopleKeepingIds() == changed.validate())
+        #expect(changed.validatePeopleKeepingIds().count == 2)
+        #expect(throws: SiteValidationError(problems: changed.validate())) {
+            try PolicySnapshot(model: changed, pinVerifier: PlainPINVerifier(), previous: previous)
+        }
+    }
+
+    @Test func peopleAddedOrRemovedAreCompiledWhole() throws {
+        let previous = try PolicySnapshot(model: Self.model, pinVerifier: PlainPINVerifier())
+        var changed = Self.changedPeople(seed: 7)
+        // One person leaves with their cards and levels; one arrives first in the list (every index moves).
+        let removed = changed.people[10].id
+        changed.people.remove(at: 10)
+        changed.credentials.removeAll { $0.personId == removed }
+        for index in changed.accessLevels.indices {
+            changed.accessLevels[index].assignments.removeAll { $0.holder == .person(removed) }
+        }
+        changed.people.insert(Person(id: "aaa-first", displayName: "First"), at: 0)
+        let updated = try PolicySnapshot(model: changed, pinVerifier: PlainPINVerifier(), previous: previous)
+        let whole = try PolicySnapshot(model: changed, pinVerifier: PlainPINVerifier())
+        for request in Self.requests(changed, []) {
+            #expect(updated.decide(request) == whole.decide(request))
+        }
+    }
+
+    @Test func eachKindOfChangeTakesItsWay() {
+        let model = Self.model
+        #expect(PolicySnapshot.change(from: model, to: model) == .nothing)
+        #expect(PolicySnapshot.change(from: model, to: Self.changedCredentials(seed: 1).0) == .credentials)
+        #expect(PolicySnapshot.change(from: model, to: Self.changedPeople(seed: 4)) == .peopleKeepingIds)
+        var both = Self.changedPeople(seed: 4)
+        both.credentials = Self.changedCredentials(seed: 1).0.credentials
+        #expect(PolicySnapshot.change(from: model, to: both) == .more)
+        var added = model
+        added.people.append(Person(id: "zzz-last", displayName: "Last"))
+        #expect(PolicySnapshot.change(from: model, to: added) == .more)
+        var door = model
+        door.doors[0].unlockSeconds += 1
+        #expect(PolicySnapshot.change(from: model, to: door) == .more)
     }
 
     @Test func aChangeBeyondTheCredentialsIsCompiledWhole() throws {
