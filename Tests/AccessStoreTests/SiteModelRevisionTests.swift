@@ -73,6 +73,17 @@ import Testing
         #expect(updated.model.accessLevels.first { $0.id == "canteen" }?.doorIds == [])
     }
 
+    @Test func theWriterKeepsStatementJournalsInMemoryAndReadersDoNot() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try AccessStore.open(at: directory.file("store.sqlite"))
+        let writer = try await store.writer.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA temp_store")
+        }
+        let reader = try await store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") }
+        #expect(writer == 2)  // MEMORY
+        #expect(reader == 0)  // the default
+    }
+
     @Test func withoutAChangeNothingIsRead() async throws {
         let store = try await ExampleSite.store()
         let earlier = try await store.writer.read { db in try SiteModelStore.load(db, reusing: nil) }
