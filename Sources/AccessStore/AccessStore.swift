@@ -101,10 +101,10 @@ public final class AccessStore: Sendable {
                 // GRDB switches a pool's writer to `synchronous = NORMAL` when it enables WAL, after
                 // `prepareDatabase` ran: NORMAL syncs the WAL only at checkpoints, so a commit could be lost
                 // on power failure. Set FULL again on the writer, where every commit then syncs the WAL.
-                // Statement journals in memory on the writer: a row written to a model table also raises its
-                // table's change count (a trigger), so each such statement keeps a statement journal, which SQLite
+                // Statement journals in memory on the writer: a row written to a model table also replaces its
+                // table's revision (a trigger), so each such statement keeps a statement journal, which SQLite
                 // otherwise writes to a temporary file; a whole reference site applied at once (350,000 rows) took
-                // 13.5 s with the files and 8.4 s before the counts. The writer's statements touch few pages each;
+                // 13.5 s with the files and 8.4 s before the revisions. The writer's statements touch few pages each;
                 // readers, whose sorts can be large, keep the default.
                 try writer.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY")

@@ -24,33 +24,35 @@ public enum SiteModelPart: String, CaseIterable, Sendable {
     public static let all = Set(allCases)
 }
 
-/// How many times each model table has changed: a count per table that triggers raise on every insert, update
-/// and delete (``StoreSchema/modelRevisionSQL``), whoever writes (the daemon, `cardgate site apply`, `sqlite3`).
+/// The revision of each model table: a random number that triggers replace on every insert, update and delete
+/// (``StoreSchema/modelRevisionSQL``), whoever writes (the daemon, `cardgate site apply`, `sqlite3`).
 ///
-/// Read in the same transaction as the model, the counts say exactly which parts of the model changed since an
+/// Read in the same transaction as the model, the revisions say exactly which parts of the model changed since an
 /// earlier read, so that a policy rebuild reads and compiles only those (``SiteModelStore/load(_:reusing:)``).
 struct SiteModelRevisions: Sendable, Hashable {
-    var counts: [String: Int64]
+    var revisions: [String: Int64]
 
-    /// The counts now, or nil in a database whose schema does not count them yet.
+    /// The revisions now, or nil in a database whose schema does not keep them yet.
     static func read(_ db: Database) throws -> SiteModelRevisions? {
         guard try db.tableExists("model_revision") else { return nil }
-        var counts: [String: Int64] = [:]
+        var revisions: [String: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT name, revision FROM model_revision") {
-            counts[try row.decode(atIndex: 0)] = try row.decode(atIndex: 1)
+            revisions[try row.decode(atIndex: 0)] = try row.decode(atIndex: 1)
         }
-        return SiteModelRevisions(counts: counts)
+        return SiteModelRevisions(revisions: revisions)
     }
 
-    /// The parts with a table whose count differs from `earlier` (or that either read lacks).
+    /// The parts with a table whose revision differs from `earlier`'s (or that either read lacks).
     func partsChanged(since earlier: SiteModelRevisions) -> Set<SiteModelPart> {
         SiteModelPart.all.filter { part in
-            part.tables.contains { table in counts[table] == nil || counts[table] != earlier.counts[table] }
+            part.tables.contains { table in
+                revisions[table] == nil || revisions[table] != earlier.revisions[table]
+            }
         }
     }
 }
 
-/// A model read from the store, with the table counts it was read at.
+/// A model read from the store, with the table revisions it was read at.
 public struct StoredSiteModel: Sendable {
     public let model: SiteModel
     let revisions: SiteModelRevisions?

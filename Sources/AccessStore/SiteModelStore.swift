@@ -16,8 +16,8 @@ public enum SiteModelStore {
     }
 
     /// The stored model, reading only the parts whose tables changed since `earlier` was read (all of them without
-    /// `earlier`, or in a database that does not count its changes); the other parts are `earlier`'s collections,
-    /// shared, not copied. The counts are read in the caller's transaction with the parts, so the result is the
+    /// `earlier`, or in a database that does not keep revisions); the other parts are `earlier`'s collections,
+    /// shared, not copied. The revisions are read in the caller's transaction with the parts, so the result is the
     /// model as stored at one moment.
     public static func load(_ db: Database, reusing earlier: StoredSiteModel?) throws(AccessStoreError)
         -> StoredSiteModel

@@ -27,9 +27,12 @@ public enum StoreSchema {
         return migrator
     }
 
-    /// A count of changes per model table, raised by triggers on every row inserted, updated or deleted, so that
-    /// a policy rebuild can tell which tables changed since its last read (``SiteModelRevisions``). One more write
-    /// per row changed: a whole site file of 100,000 people applied at once pays it 300,000 times.
+    /// A revision per model table that triggers replace on every row inserted, updated or deleted, so that a
+    /// policy rebuild can tell which tables changed since its last read (``SiteModelRevisions``). The revision is a
+    /// random 64-bit number, not a count: a count comes back to an earlier value when a backup is restored over the
+    /// store and then changed again, with other rows, and the rebuild would take the tables for unchanged; a
+    /// random revision repeats only when the same state comes back. One more write per row changed: a whole site
+    /// file of 100,000 people applied at once pays it 300,000 times.
     static let modelRevisionSQL: String = {
         var sql = """
             CREATE TABLE model_revision (
@@ -43,7 +46,7 @@ public enum StoreSchema {
             for event in ["INSERT", "UPDATE", "DELETE"] {
                 sql += """
                     CREATE TRIGGER \(table)_revision_\(event.lowercased()) AFTER \(event) ON \(table) BEGIN
-                        UPDATE model_revision SET revision = revision + 1 WHERE name = '\(table)';
+                        UPDATE model_revision SET revision = random() WHERE name = '\(table)';
                     END;
 
                     """

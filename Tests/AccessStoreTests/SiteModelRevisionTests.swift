@@ -94,6 +94,29 @@ import Testing
         #expect(again.model == earlier.model)
     }
 
+    /// A backup restored over the store, then changed with other rows: as many changes as the store had made since
+    /// the backup, but not the same ones. The revisions are random, so they do not come back as counts would.
+    @Test func aRestoredBackupChangedAgainIsReadAgain() async throws {
+        let store = try await ExampleSite.store()
+        let backup = try DatabaseQueue()
+        try store.writer.backup(to: backup)
+        try await store.writer.write { db in
+            try db.execute(sql: "UPDATE card SET status = 'suspended' WHERE id = 'card-an'")
+        }
+        let suspended = try await store.writer.read { db in try SiteModelStore.load(db, reusing: nil) }
+        try backup.backup(to: store.writer)
+        try await store.writer.write { db in
+            try db.execute(sql: "UPDATE card SET status = 'revoked' WHERE id = 'card-binh'")
+        }
+        let (updated, full) = try await store.writer.read { db in
+            (try SiteModelStore.load(db, reusing: suspended), try SiteModelStore.load(db, reusing: nil))
+        }
+        #expect(updated.partsRead == [.credentials])
+        #expect(updated.model == full.model)
+        #expect(updated.model.credentials.first { $0.id == "card-an" }?.status == .active)
+        #expect(updated.model.credentials.first { $0.id == "card-binh" }?.status == .revoked)
+    }
+
     @Test func changesOfSeveralPartsInOneTransactionAreReadTogether() async throws {
         let store = try await ExampleSite.store()
         let earlier = try await store.writer.read { db in try SiteModelStore.load(db, reusing: nil) }
