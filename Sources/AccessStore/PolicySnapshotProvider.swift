@@ -24,6 +24,11 @@ public final class PolicySnapshotProvider: Sendable {
         let changes = ChangeCounter()
         let observation = ModelChangeObservation(
             store: store, onError: { error in errors.report(error) },
+            onForeignChange: {
+                changes.foreign.store(true, ordering: .sequentiallyConsistent)
+                changes.value.add(1, ordering: .sequentiallyConsistent)
+                triggers.yield()
+            },
             onChange: {
                 changes.value.add(1, ordering: .sequentiallyConsistent)
                 triggers.yield()
@@ -126,13 +131,16 @@ extension PolicySnapshotProvider {
             self.state = Mutex(State(snapshot: snapshot))
         }
 
-        /// Reads and compiles what changed in the model; publishes the new snapshot or keeps the old one and
-        /// reports why.
+        /// Reads and compiles what changed in the model (the whole model after another process's commit, which
+        /// may have written without the triggers that mark changed tables); publishes the new snapshot or keeps
+        /// the old one and reports why.
         func rebuild() async {
             let changesBefore = changes.value.load(ordering: .sequentiallyConsistent)
+            let foreign = changes.foreign.exchange(false, ordering: .sequentiallyConsistent)
             do {
                 let previous = state.withLock { $0.snapshot }
-                let snapshot = try await store.policySnapshot(pinVerifier: pinVerifier, previous: previous)
+                let snapshot = try await store.policySnapshot(
+                    pinVerifier: pinVerifier, previous: previous, readingWholeModel: foreign)
                 publish { state in
                     state.snapshot = snapshot
                     state.changesRead = changesBefore
@@ -172,6 +180,8 @@ extension PolicySnapshotProvider {
     /// Model changes observed, counted by the observation and read by rebuilds and waiters.
     final class ChangeCounter: Sendable {
         let value = Atomic<Int>(0)
+        /// Another process committed since the last rebuild began.
+        let foreign = Atomic<Bool>(false)
     }
 
     /// Passes observation errors to the core once it exists (the observation starts before the first snapshot).

@@ -80,8 +80,11 @@ extension AccessStore {
     /// The stored model now, read from the newest model this store read before: only the parts changed since
     /// then are read from the database (``SiteModelStore/load(_:reusing:)``). The policy rebuild and the
     /// administration editor both read the model here, so that the daemon holds one copy of it, shared.
-    public func currentSiteModel() async throws(AccessStoreError) -> StoredSiteModel {
-        let earlier = siteModels.newest
+    ///
+    /// - Parameter readingWholeModel: read every part, as after a commit of a connection that might have written
+    ///   with its triggers turned off.
+    public func currentSiteModel(readingWholeModel: Bool = false) async throws(AccessStoreError) -> StoredSiteModel {
+        let earlier = readingWholeModel ? nil : siteModels.newest
         do {
             let stored = try await writer.read { db in try SiteModelStore.load(db, reusing: earlier) }
             siteModels.keep(stored)
@@ -94,11 +97,11 @@ extension AccessStore {
     /// The current model compiled, compiling again only what changed since `previous` was compiled where that can
     /// be told (`PolicySnapshot.init(model:pinVerifier:previous:)`).
     public func policySnapshot(
-        pinVerifier: any PINVerifier, previous: PolicySnapshot?
+        pinVerifier: any PINVerifier, previous: PolicySnapshot?, readingWholeModel: Bool = false
     ) async throws(PolicySnapshotError) -> PolicySnapshot {
         let stored: StoredSiteModel
         do {
-            stored = try await currentSiteModel()
+            stored = try await currentSiteModel(readingWholeModel: readingWholeModel)
         } catch {
             throw .store(error)
         }

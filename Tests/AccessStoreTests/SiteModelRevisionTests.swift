@@ -117,6 +117,34 @@ import Testing
         #expect(updated.model.credentials.first { $0.id == "card-binh" }?.status == .revoked)
     }
 
+    /// Another process's commit may come from a connection without the triggers (turned off, or dropped and made
+    /// again as here): the provider then reads the whole model.
+    @Test(.timeLimit(.minutes(1)))
+    func aChangeByAnotherProcessWithoutTheTriggersIsSeen() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("store.sqlite")
+        let store = try AccessStore.open(at: path)
+        _ = try await store.apply(try ExampleSite.model(), scope: .all, actor: "test", journal: JournalWriter(key: nil))
+        let provider = try await PolicySnapshotProvider(store: store)
+        defer { provider.stop() }
+        var updates = provider.updates().makeAsyncIterator()
+        let other = try AccessStore.open(at: path)
+        try await other.writer.write { db in
+            let trigger = try #require(
+                try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'card_revision_update'"))
+            try db.execute(sql: """
+                DROP TRIGGER card_revision_update;
+                UPDATE card SET status = 'revoked' WHERE id = 'card-cuong';
+                """)
+            try db.execute(sql: trigger)
+        }
+        guard case .rebuilt(let snapshot, _) = try #require(await updates.next()) else {
+            Issue.record("expected a rebuilt snapshot")
+            return
+        }
+        #expect(snapshot.model.credentials.first { $0.id == "card-cuong" }?.status == .revoked)
+    }
+
     @Test func changesOfSeveralPartsInOneTransactionAreReadTogether() async throws {
         let store = try await ExampleSite.store()
         let earlier = try await store.writer.read { db in try SiteModelStore.load(db, reusing: nil) }

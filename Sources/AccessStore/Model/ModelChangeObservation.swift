@@ -14,7 +14,8 @@ public final class ModelChangeObservation: Sendable {
     private let foreignPoller: Task<Void, Never>?
 
     /// Starts observing `store`; `onChange` runs on the database writer's queue or the poller's task, so it should
-    /// only schedule work, and `onError` is called if the observation of this store's commits fails.
+    /// only schedule work, and `onError` is called if the observation of this store's commits fails. A commit of
+    /// another connection calls `onForeignChange` instead when there is one (its tables are not known).
     ///
     /// A poll that fails (the writer cannot be used, which also fails every journal append and so every tap) is
     /// not reported: the next poll that succeeds compares with the last value read and catches up.
@@ -22,6 +23,7 @@ public final class ModelChangeObservation: Sendable {
     public init(
         store: AccessStore, foreignPollInterval: Duration? = .seconds(1),
         onError: @escaping @Sendable (AccessStoreError) -> Void = { _ in },
+        onForeignChange: (@Sendable () -> Void)? = nil,
         onChange: @escaping @Sendable () -> Void
     ) {
         let tables = StoreSchema.modelTables.map { Table($0) }
@@ -42,7 +44,7 @@ public final class ModelChangeObservation: Sendable {
                 do {
                     try await Task.sleep(for: interval)
                     let version = try await writer.writeWithoutTransaction(Self.dataVersion)
-                    if version != seen { onChange() }
+                    if version != seen { (onForeignChange ?? onChange)() }
                     seen = version
                 } catch is CancellationError {
                     return
