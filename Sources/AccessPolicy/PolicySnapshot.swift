@@ -76,8 +76,8 @@ public struct PolicySnapshot: Sendable {
     /// was compiled from and validated with. At a site of 100,000 people and 200,000 cards this is what keeps such
     /// a change from building (and holding, next to the policy in force) a second copy of everything.
     ///
-    /// The comparison is cheap when the model shares its unchanged collections with `previous.model` (as the
-    /// store's incremental read does): arrays holding the same storage compare equal at once.
+    /// The comparison (``SiteModel/difference(to:)``) is cheap when the model shares its unchanged collections with
+    /// `previous.model`, as the store's incremental read makes it.
     public init(
         model: SiteModel, pinVerifier: any PINVerifier = RejectingPINVerifier(), previous: PolicySnapshot?
     ) throws(SiteValidationError) {
@@ -85,7 +85,7 @@ public struct PolicySnapshot: Sendable {
             try self.init(model: model, pinVerifier: pinVerifier)
             return
         }
-        let change = Self.change(from: previous.model, to: model)
+        let change = previous.model.difference(to: model)
         let problems: [SiteModelProblem]
         switch change {
         case .nothing: problems = []
@@ -106,25 +106,6 @@ public struct PolicySnapshot: Sendable {
             // Levels are numbered in id order, as the whole compilation numbers them; the levels did not change.
             (people, grants) = Self.compilePeople(model, sortedLevels: model.accessLevels.sorted { $0.id < $1.id })
         case .nothing, .more: break
-        }
-    }
-
-    /// How a model differs from the one compiled before, as far as compiling it again is concerned.
-    enum ModelChange {
-        case nothing, credentials, peopleKeepingIds, more
-    }
-
-    static func change(from old: SiteModel, to new: SiteModel) -> ModelChange {
-        var rest = old
-        rest.credentials = new.credentials
-        rest.people = new.people
-        guard rest == new else { return .more }
-        switch (old.people != new.people, old.credentials != new.credentials) {
-        case (false, false): return .nothing
-        case (false, true): return .credentials
-        case (true, false):
-            return old.people.elementsEqual(new.people) { $0.id == $1.id } ? .peopleKeepingIds : .more
-        case (true, true): return .more
         }
     }
 

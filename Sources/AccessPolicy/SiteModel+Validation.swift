@@ -54,7 +54,8 @@ extension SiteModel {
     public func validateCredentials() -> [SiteModelProblem] {
         var check = ModelChecker()
         _ = check.uniqueIds(credentials.map(\.id), .credentials)
-        checkCredentials(&check, personIds: Set(people.lazy.map(\.id)))
+        // The ids ``validate()`` knows: an empty id is a problem of its own, never a person.
+        checkCredentials(&check, personIds: Set(people.lazy.map(\.id).filter { !$0.isEmpty }))
         return check.problems
     }
 
@@ -63,7 +64,7 @@ extension SiteModel {
     public func validatePeopleKeepingIds() -> [SiteModelProblem] {
         var check = ModelChecker()
         check.plainNames(people.lazy.map { ($0.id, $0.displayName) }, .people, field: "displayName")
-        checkDepartmentsOfPeople(&check, departmentIds: Set(departments.lazy.map(\.id)))
+        checkDepartmentsOfPeople(&check, departmentIds: Set(departments.lazy.map(\.id).filter { !$0.isEmpty }))
         return check.problems
     }
 

@@ -99,14 +99,8 @@ public final class AdminEditor: Sendable {
         }
         var next = model
         change.apply(to: &next)
-        let problems = next.validate()
-        guard !problems.isEmpty else { return change }
         // Problems the stored model already had are not this edit's doing (and must not block fixing them).
-        func key(_ problem: SiteModelProblem) -> String {
-            "\(problem.collection.rawValue)|\(problem.id)|\(problem.field ?? "")|\(problem.message)"
-        }
-        let before = Set(model.validate().map(key))
-        let introduced = problems.filter { !before.contains(key($0)) }
+        let introduced = model.problemsIntroduced(by: next)
         guard !introduced.isEmpty else { return change }
         if case .delete = edit.action {
             throw .stillReferenced(collection, id: id, by: introduced.map(\.description))

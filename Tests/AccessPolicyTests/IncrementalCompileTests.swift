@@ -1,4 +1,4 @@
-@testable import AccessPolicy
+import AccessPolicy
 import Foundation
 import Testing
 
@@ -144,18 +144,53 @@ import Testing
 
     @Test func eachKindOfChangeTakesItsWay() {
         let model = Self.model
-        #expect(PolicySnapshot.change(from: model, to: model) == .nothing)
-        #expect(PolicySnapshot.change(from: model, to: Self.changedCredentials(seed: 1).0) == .credentials)
-        #expect(PolicySnapshot.change(from: model, to: Self.changedPeople(seed: 4)) == .peopleKeepingIds)
+        #expect(model.difference(to: model) == .nothing)
+        #expect(model.difference(to: Self.changedCredentials(seed: 1).0) == .credentials)
+        #expect(model.difference(to: Self.changedPeople(seed: 4)) == .peopleKeepingIds)
         var both = Self.changedPeople(seed: 4)
         both.credentials = Self.changedCredentials(seed: 1).0.credentials
-        #expect(PolicySnapshot.change(from: model, to: both) == .more)
+        #expect(model.difference(to: both) == .more)
         var added = model
         added.people.append(Person(id: "zzz-last", displayName: "Last"))
-        #expect(PolicySnapshot.change(from: model, to: added) == .more)
+        #expect(model.difference(to: added) == .more)
         var door = model
         door.doors[0].unlockSeconds += 1
-        #expect(PolicySnapshot.change(from: model, to: door) == .more)
+        #expect(model.difference(to: door) == .more)
+    }
+
+    /// What an administrative edit is refused for: the problems a whole validation finds after the change and not
+    /// before it, compared without positions.
+    static func introducedByWholeValidation(_ before: SiteModel, _ after: SiteModel) -> [SiteModelProblem] {
+        func key(_ problem: SiteModelProblem) -> String {
+            "\(problem.collection)|\(problem.id)|\(problem.field ?? "")|\(problem.message)"
+        }
+        let known = Set(before.validate().map(key))
+        return after.validate().filter { !known.contains(key($0)) }
+    }
+
+    @Test func theProblemsACardOrPersonChangeIntroducesAreThoseTheWholeValidationFinds() {
+        // A model with problems of its own: a door into no zone, a card of nobody, a person of no department.
+        var broken = Self.model
+        broken.doors[0].toZoneId = "nowhere"
+        broken.credentials[2].personId = "ghost"
+        broken.people[4].departmentId = "gone"
+        var cards = broken
+        cards.credentials[5].personId = "nobody"
+        cards.credentials[6].identifier = cards.credentials[7].identifier
+        cards.credentials[2].status = .revoked
+        var people = broken
+        people.people[8].displayName = "tab\there"
+        people.people[9].departmentId = "elsewhere"
+        people.people[4].status = .inactive
+        for changed in [cards, people] {
+            let introduced = broken.problemsIntroduced(by: changed)
+            #expect(introduced == Self.introducedByWholeValidation(broken, changed))
+            #expect(introduced.count == 2)
+        }
+        var fixed = broken
+        fixed.credentials[2].personId = fixed.people[0].id
+        #expect(broken.problemsIntroduced(by: fixed).isEmpty)
+        #expect(broken.problemsIntroduced(by: broken).isEmpty)
     }
 
     @Test func aChangeBeyondTheCredentialsIsCompiledWhole() throws {
