@@ -123,8 +123,10 @@ struct SecurityBinaryTests {
     func interruptFollow() async throws {
         let server = try await SecurityTestServer.make()
         try await server.run { url in
+            // The in-process server answers slowly while the whole suite runs on two cores: the command waits as
+            // long as the test does (its own default is 10 s, after which it would exit without a header).
             let run = try Run(["events", "--follow", "--server", url.absoluteString, "--token-file",
-                server.tokenFiles["security"] ?? ""], home: try Self.home())
+                server.tokenFiles["security"] ?? "", "--timeout", "120"], home: try Self.home())
             let header = try await withDeadline { await run.standardOutput.first { $0.contains("TIME") } }
             #expect(header?.contains("REASON") == true)
             let event = try await server.record(.alarm, door: "vehicle-gate", reason: "forced_open")
