@@ -149,6 +149,8 @@ extension PolicySnapshotProvider {
                     return .rebuilt(snapshot, version: state.version)
                 }
             } catch {
+                // The next rebuild must read the whole model again, since this one may not have got as far.
+                if foreign { changes.foreign.store(true, ordering: .sequentiallyConsistent) }
                 fail(error)
             }
         }

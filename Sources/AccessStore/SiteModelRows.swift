@@ -27,10 +27,10 @@ struct SiteModelRows: Sendable, Hashable {
 
     static let missingGUID = String(repeating: "0", count: 32)
 
-    /// Reads the tables of `parts` (every model table by default); the rows of the other parts stay empty.
-    static func fetch(_ db: Database, parts: Set<SiteModelPart> = SiteModelPart.all) throws -> SiteModelRows {
+    /// Reads every model table.
+    static func fetch(_ db: Database) throws -> SiteModelRows {
         var rows = SiteModelRows()
-        for part in SiteModelPart.allCases where parts.contains(part) {
+        for part in SiteModelPart.allCases {
             try rows.fetch(part, db)
         }
         return rows
@@ -80,8 +80,8 @@ struct SiteModelRows: Sendable, Hashable {
                 model.people = try Array(
                     PersonRecord.cursorOrdered(db, orderBy: "id").map { try Self.person(PersonRecord(orderedRow: $0)) })
             case .credentials:
-                let columns = CardRecord.orderedColumns.replacingOccurrences(of: "certificate", with: "NULL")
-                let rows = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM card ORDER BY id")
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT \(CardRecord.orderedColumnsWithoutCertificate) FROM card ORDER BY id")
                 model.credentials = try Array(rows.map { try Self.credential(CardRecord(orderedRow: $0)) })
             default:
                 var rows = SiteModelRows()

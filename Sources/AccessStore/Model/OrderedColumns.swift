@@ -53,6 +53,10 @@ extension CardRecord: OrderedColumns {
         valid_until_ms
         """
 
+    /// ``orderedColumns`` with NULL for the certificate, which the policy model does not hold.
+    static let orderedColumnsWithoutCertificate = orderedColumns.replacingOccurrences(
+        of: "certificate", with: "NULL AS certificate")
+
     init(orderedRow row: Row) throws {
         self.init(
             id: try row.decode(atIndex: 0), personId: try row.decode(atIndex: 1),
