@@ -152,7 +152,8 @@ import Testing
         let path = directory.file("journal.sqlite")
         try await Self.makeStoreOfTheEarlierVersion(at: path)
         #expect(
-            AccessStore.pendingMigrations(at: path) == ["journal-lookup-v1", "journal-lookup-spans-v1", "model-revision-v1"])
+            AccessStore.pendingMigrations(at: path)
+                == ["journal-lookup-v1", "journal-lookup-spans-v1", "model-revision-v1"])
         let store = try AccessStore.open(at: path)
         #expect(AccessStore.pendingMigrations(at: path).isEmpty)
         #expect(AccessStore.pendingMigrations(at: directory.file("none.sqlite")).isEmpty)

@@ -88,7 +88,8 @@ import Testing
         let store = try await ExampleSite.store()
         let earlier = try await store.writer.read { db in try SiteModelStore.load(db, reusing: nil) }
         // A journal event is not a model change.
-        _ = try await EventJournal(store: store, key: nil).append(NewJournalEvent(type: .doorStatus, doorId: "main-entrance"))
+        _ = try await EventJournal(store: store, key: nil)
+            .append(NewJournalEvent(type: .doorStatus, doorId: "main-entrance"))
         let again = try await store.writer.read { db in try SiteModelStore.load(db, reusing: earlier) }
         #expect(again.partsRead.isEmpty)
         #expect(again.model == earlier.model)
