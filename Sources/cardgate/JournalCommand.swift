@@ -41,6 +41,21 @@ struct CheckpointPolicyOptions: ParsableArguments {
     var policy: CheckpointPolicy { CheckpointPolicy(events: events, milliseconds: seconds * 1000) }
 }
 
+/// `--witness FILE`: the witness the journal is checked against (the file beside the database by default).
+struct JournalWitnessOptions: ParsableArguments {
+    @Option(name: .long, help: "The witness file (default: the database's path + .witness, if it exists).")
+    var witness: String?
+
+    /// The witness's checkpoints: none when there is no witness beside `database`; a named file must exist.
+    func checkpoints(forDatabase database: String) throws(AccessStoreError) -> [JournalCheckpoint] {
+        let path = witness ?? JournalWitness.defaultPath(forDatabase: database)
+        if witness != nil, !FileManager.default.fileExists(atPath: path) {
+            throw AccessStoreError(.cannotOpen, "no witness at \(path)")
+        }
+        return try JournalWitness.read(at: path)
+    }
+}
+
 struct JournalVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -65,8 +80,7 @@ struct JournalVerifyCommand: ParsableCommand {
     @Option(name: .customLong("public-key"), help: "Trust this base64 Ed25519 public key (repeatable).")
     var publicKeys: [String] = []
 
-    @Option(name: .long, help: "The witness file (default: the database's path + .witness, if it exists).")
-    var witness: String?
+    @OptionGroup var witness: JournalWitnessOptions
 
     func validate() throws {
         for text in publicKeys where Data(base64Encoded: text)?.count != 32 {
@@ -83,13 +97,9 @@ struct JournalVerifyCommand: ParsableCommand {
                 trusted.insert(try JournalKey.load(from: key).publicKey)
             }
             let store = try AccessStore.open(at: database.db, options: .init(readOnly: true))
-            let witnessPath = witness ?? JournalWitness.defaultPath(forDatabase: database.db)
-            if witness != nil, !FileManager.default.fileExists(atPath: witnessPath) {
-                throw AccessStoreError(.cannotOpen, "no witness at \(witnessPath)")
-            }
             let verifier = JournalVerifier(
                 trustedKeys: trusted.isEmpty ? nil : trusted, checkpointPolicy: checkpoints.policy,
-                witness: try JournalWitness.read(at: witnessPath))
+                witness: try witness.checkpoints(forDatabase: database.db))
             result = try verifier.verify(store.writer, progress: bar?.reporter)
         } catch {
             bar?.finish()
@@ -194,8 +204,9 @@ struct JournalPruneCommand: ParsableCommand {
         commandName: "prune",
         abstract: "Delete events older than a number of days, keeping a signed anchor.",
         discussion: """
-            The journal is verified first; a damaged journal is not pruned. With --key the anchor is exactly \
-            the last event older than the cut-off; without it, the newest checkpoint before the cut-off.
+            The journal is verified first, against the witness too (--witness, or the file beside the database \
+            if there is one); a damaged journal is not pruned. With --key the anchor is exactly the last event \
+            older than the cut-off; without it, the newest checkpoint before the cut-off.
             """
     )
 
@@ -208,6 +219,8 @@ struct JournalPruneCommand: ParsableCommand {
     @Option(name: .long, help: "The journal key file, to sign an exact anchor.")
     var key: String?
 
+    @OptionGroup var witness: JournalWitnessOptions
+
     func validate() throws {
         guard olderThan >= 0 else { throw ValidationError("--older-than must not be negative") }
     }
@@ -217,7 +230,8 @@ struct JournalPruneCommand: ParsableCommand {
             let journalKey = try key.map { path throws(AccessStoreError) in try JournalKey.load(from: path) }
             let store = try AccessStore.open(at: database.db, options: .init(existingStoreOnly: true))
             let verification = try JournalVerifier(
-                trustedKeys: journalKey.map { [$0.publicKey] }, checkpointPolicy: checkpoints.policy
+                trustedKeys: journalKey.map { [$0.publicKey] }, checkpointPolicy: checkpoints.policy,
+                witness: try witness.checkpoints(forDatabase: database.db)
             ).verify(store.writer)
             guard verification.isIntact else {
                 print(JournalReport.describe(verification))

@@ -206,6 +206,34 @@ import Testing
         #expect(again.output.contains("pruned 0 events"))
     }
 
+    @Test func pruneRefusesAJournalWhoseNewestEventsTheWitnessMisses() async throws {
+        let journal = try Journal(days: 5)
+        let store = try AccessStore.open(at: journal.database)
+        _ = try JournalWitnessRecorder(path: JournalWitness.defaultPath(forDatabase: journal.database))
+            .record(from: store.writer)
+        try journal.tamper(
+            """
+            DROP TRIGGER journal_checkpoint_delete_only_pruned;
+            DELETE FROM journal_event WHERE seq > 100; DELETE FROM journal_lookup WHERE seq > 100;
+            DELETE FROM journal_checkpoint WHERE seq > 100
+            """)
+        let policy = ["--checkpoint-events", "10", "--checkpoint-seconds", "8640000"]
+        let prune = try await CardGateRun.run(
+            ["journal", "prune", "--db", journal.database, "--older-than", "8", "--key", journal.keyFile] + policy,
+            in: journal.directory)
+        #expect(prune.status == 1)
+        #expect(prune.output.contains("deleted at sequence 101"), "\(prune.output)")
+        #expect(prune.errors.contains("refusing to prune a damaged journal"), "\(prune.errors)")
+        let count = try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM journal_event") }
+        #expect(count == 100, "nothing was pruned")
+        // A witness named but absent is an error, as for verify.
+        let absent = try await CardGateRun.run(
+            ["journal", "prune", "--db", journal.database, "--witness", journal.directory.file("none")] + policy,
+            in: journal.directory)
+        #expect(absent.status == 1)
+        #expect(absent.errors.contains("no witness at"), "\(absent.errors)")
+    }
+
     @Test func pruneRefusesAFileThatIsNotAStoreAndCreatesNothing() async throws {
         let directory = try CLITemporaryDirectory()
         let missing = directory.file("missing.sqlite")
