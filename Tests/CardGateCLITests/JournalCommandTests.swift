@@ -49,6 +49,17 @@ import Testing
             try await CardGateRun.run(arguments, in: directory)
         }
 
+        /// Deletes the events after `sequence` with their checkpoints, as someone with the sqlite3 command line
+        /// would: a shorter journal that still verifies, found only through the witness.
+        func deleteNewestWithTheirCheckpoints(after sequence: Int) throws {
+            try tamper(
+                """
+                DROP TRIGGER journal_checkpoint_delete_only_pruned;
+                DELETE FROM journal_event WHERE seq > \(sequence); DELETE FROM journal_lookup WHERE seq > \(sequence);
+                DELETE FROM journal_checkpoint WHERE seq > \(sequence)
+                """)
+        }
+
         /// Changes one stored event the way someone with the sqlite3 command line would (triggers dropped).
         func tamper(_ sql: String) throws {
             let queue = try DatabaseQueue(path: database)
@@ -87,12 +98,7 @@ import Testing
         #expect(printed.output == (try String(
             contentsOfFile: JournalWitness.defaultPath(forDatabase: journal.database), encoding: .utf8)))
         try printed.outputBytes.write(to: URL(fileURLWithPath: archive))
-        try journal.tamper(
-            """
-            DROP TRIGGER journal_checkpoint_delete_only_pruned;
-            DELETE FROM journal_event WHERE seq > 33; DELETE FROM journal_lookup WHERE seq > 33;
-            DELETE FROM journal_checkpoint WHERE seq > 33
-            """)
+        try journal.deleteNewestWithTheirCheckpoints(after: 33)
         let policy = ["--checkpoint-events", "10", "--checkpoint-seconds", "8640000"]
         let found = try await CardGateRun.run(
             ["journal", "verify", "--db", journal.database, "--key", journal.keyFile] + policy, in: journal.directory)
@@ -211,12 +217,7 @@ import Testing
         let store = try AccessStore.open(at: journal.database)
         _ = try JournalWitnessRecorder(path: JournalWitness.defaultPath(forDatabase: journal.database))
             .record(from: store.writer)
-        try journal.tamper(
-            """
-            DROP TRIGGER journal_checkpoint_delete_only_pruned;
-            DELETE FROM journal_event WHERE seq > 100; DELETE FROM journal_lookup WHERE seq > 100;
-            DELETE FROM journal_checkpoint WHERE seq > 100
-            """)
+        try journal.deleteNewestWithTheirCheckpoints(after: 100)
         let policy = ["--checkpoint-events", "10", "--checkpoint-seconds", "8640000"]
         let prune = try await CardGateRun.run(
             ["journal", "prune", "--db", journal.database, "--older-than", "8", "--key", journal.keyFile] + policy,
