@@ -55,7 +55,9 @@ extension SiteModel {
         var check = ModelChecker()
         _ = check.uniqueIds(credentials.map(\.id), .credentials)
         // The ids ``validate()`` knows: an empty id is a problem of its own, never a person.
-        checkCredentials(&check, personIds: Set(people.lazy.map(\.id).filter { !$0.isEmpty }))
+        var personIds = Set<String>(minimumCapacity: people.count)
+        for person in people where !person.id.isEmpty { personIds.insert(person.id) }
+        checkCredentials(&check, personIds: personIds)
         return check.problems
     }
 
