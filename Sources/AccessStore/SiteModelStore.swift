@@ -1,10 +1,11 @@
 import AccessPolicy
 import GRDB
 
-/// Reads the stored policy model as an AccessPolicy ``AccessPolicy/SiteModel`` and compiles it.
+/// Reads the stored policy model as an AccessPolicy ``AccessPolicy/SiteModel``.
 ///
 /// The functions take a `Database` so that callers choose the transaction; the `AccessStore` methods
-/// (`siteModel()`, `policySnapshot(pinVerifier:)`, `apply(_:scope:actor:journal:)`) wrap them.
+/// (`siteModel()`, `currentSiteModel(readingWholeModel:)`, `policySnapshot(pinVerifier:previous:readingWholeModel:)`,
+/// `apply(_:scope:actor:journal:)`) wrap them or build on them.
 public enum SiteModelStore {
     /// The whole stored model (every collection sorted by id).
     public static func load(_ db: Database) throws(AccessStoreError) -> SiteModel {
@@ -35,23 +36,6 @@ public enum SiteModelStore {
             throw AccessStoreError(error)
         }
     }
-
-    /// The stored model compiled, or why not; never a partial snapshot.
-    public static func snapshot(_ db: Database, pinVerifier: any PINVerifier) throws(PolicySnapshotError)
-        -> PolicySnapshot
-    {
-        let model: SiteModel
-        do {
-            model = try load(db)
-        } catch {
-            throw .store(error)
-        }
-        do {
-            return try PolicySnapshot(model: model, pinVerifier: pinVerifier)
-        } catch {
-            throw .invalidModel(error)
-        }
-    }
 }
 
 extension AccessStore {
@@ -62,19 +46,6 @@ extension AccessStore {
         } catch {
             throw AccessStoreError(error)
         }
-    }
-
-    /// The stored model compiled into a snapshot, read in one transaction.
-    public func policySnapshot(pinVerifier: any PINVerifier) async throws(PolicySnapshotError) -> PolicySnapshot {
-        let result: Result<PolicySnapshot, PolicySnapshotError>
-        do {
-            result = try await writer.read { db in
-                Result { () throws(PolicySnapshotError) in try SiteModelStore.snapshot(db, pinVerifier: pinVerifier) }
-            }
-        } catch {
-            throw .store(AccessStoreError(error))
-        }
-        return try result.get()
     }
 
     /// The stored model now, read from the newest model this store read before: only the parts changed since
@@ -97,7 +68,7 @@ extension AccessStore {
     /// The current model compiled, compiling again only what changed since `previous` was compiled where that can
     /// be told (`PolicySnapshot.init(model:pinVerifier:previous:)`).
     public func policySnapshot(
-        pinVerifier: any PINVerifier, previous: PolicySnapshot?, readingWholeModel: Bool = false
+        pinVerifier: any PINVerifier, previous: PolicySnapshot? = nil, readingWholeModel: Bool = false
     ) async throws(PolicySnapshotError) -> PolicySnapshot {
         let stored: StoredSiteModel
         do {
