@@ -20,11 +20,14 @@ public enum JournalLookup {
     public static let defaultChunk = 1024
 
     /// The lookup's person, card, door and zone indexes begin with the span of an event's sequence, `seq >> spanShift`:
-    /// 65 536 events to a span (``StoreSchema/journalLookupSpanIndexSQL``). Smaller spans make copies cheaper and
-    /// queries for a rare id slower (one index seek per span of the journal): at 2 M events, spans of 2^14 events
-    /// cost 3.9 us per copied event and 0.56 ms per "one person's last 50" query, 2^16 9.8 us and 0.15 ms, 2^18
-    /// 27 us and 0.04 ms (`Tools/JournalBench/lookup-spans.py`).
-    public static let spanShift: Int64 = 16
+    /// 16 384 events to a span (``StoreSchema/journalLookupSpanIndexSQL``). A copy changes the leaves of the newest
+    /// span only, so smaller spans make copies cheaper, and queries for a rare id slower (one index seek per span
+    /// of the journal, batched by ``JournalQuery``). At 2 M events, spans of 2^14 events cost 3.9 us per copied
+    /// event, 2^16 9.8 us, 2^18 27 us (`Tools/JournalBench/lookup-spans.py`). In the daemon under UID taps at full
+    /// load, 2^16 spans made each 1024-event copy hold the appends up for 15 ms or more (`Tools/LoadBench/README.md`);
+    /// at 10 M events and 2^14 spans, "one person's last 50" for a person with no events, the query that reads every
+    /// span, takes 2 ms at the median and 3.3-4.0 ms at p99 (`journal-bench query`).
+    public static let spanShift: Int64 = 14
 
     /// The name of the span index on `key` (`person`, `card`, `door` or `zone`, the column without `_id`).
     static func spanIndex(_ key: String) -> String { "journal_lookup_\(key)_span" }

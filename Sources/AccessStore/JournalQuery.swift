@@ -47,8 +47,7 @@ public struct JournalQuery: Sendable, Hashable {
     /// Journal times never decrease along the sequence (the schema enforces it), so a time range is first
     /// turned into a sequence range with the time index. A filter on a person, card, door, zone, reason or type
     /// reads the events the lookup lacks from the journal, newest first, and then the older ones through the
-    /// lookup's span index (``JournalLookup``); both read newest first without sorting, in one
-    /// snapshot of the database.
+    /// lookup's span index (``JournalLookup``), newest first, in one snapshot of the database.
     public func page(in db: Database) throws -> JournalPage {
         guard (1...Self.maximumLimit).contains(limit) else {
             throw AccessStoreError(.invalidInput, "limit must be between 1 and \(Self.maximumLimit)")
@@ -105,9 +104,11 @@ public struct JournalQuery: Sendable, Hashable {
         return filters.first { $0.1 != nil }.map { JournalLookup.spanIndex($0.0) }
     }
 
-    /// Fills `events` up to `limit` with events through the lookup, newest first. With a span index, it reads span
-    /// after span, newest first, each with one seek into that index (``JournalLookup/spanShift``), until it has
-    /// enough events or reaches the start of `range`.
+    /// Fills `events` up to `limit` with events through the lookup, newest first. With a span index, it reads the
+    /// spans newest first (``JournalLookup/spanShift``) until it has enough events or reaches the start of `range`:
+    /// the two newest one at a time, each with one seek into that index, then the older ones in batches that double
+    /// up to ``maximumSpansPerStatement``, one statement each, so that an id with few or no events costs a few
+    /// statements rather than one per span of the journal.
     private static func fetchFromLookup(
         in range: ClosedRange<Int64>, equalities: [(String, String)], spanIndex: String?, limit: Int,
         into events: inout [JournalEvent], db: Database
@@ -119,27 +120,45 @@ public struct JournalQuery: Sendable, Hashable {
         }
         // Named, so that SQLite does not prefer a scan of a frequent reason or type within the span.
         let source = "journal_lookup k INDEXED BY \(spanIndex) JOIN journal_event e ON e.seq = k.seq"
-        var span = JournalLookup.span(of: range.upperBound)
-        while events.count < limit, span >= JournalLookup.span(of: range.lowerBound) {
-            let spanned = JournalLookup.sequences(inSpan: span).clamped(to: range)
-            try fetch(source, alias: "k", in: spanned, span: span, equalities: equalities, limit: limit - events.count,
-                into: &events, db: db)
-            span -= 1
+        let oldest = JournalLookup.span(of: range.lowerBound)
+        var newest = JournalLookup.span(of: range.upperBound)
+        var width = 1
+        var statements = 0
+        while events.count < limit, newest >= oldest {
+            let spans = max(oldest, newest - Int64(width) + 1)...newest
+            let sequences = JournalLookup.sequences(inSpan: spans.lowerBound).lowerBound
+                ... JournalLookup.sequences(inSpan: spans.upperBound).upperBound
+            try fetch(source, alias: "k", in: sequences.clamped(to: range), spans: (spans, width),
+                equalities: equalities, limit: limit - events.count, into: &events, db: db)
+            newest = spans.lowerBound - 1
+            statements += 1
+            if statements >= 2 { width = min(2 * width, maximumSpansPerStatement) }
         }
     }
 
+    /// The most spans one statement of ``fetchFromLookup(in:equalities:spanIndex:limit:into:db:)`` reads.
+    static let maximumSpansPerStatement = 128
+
     /// Appends to `events` up to `limit` events from `source` with sequences in `range` (and, for the lookup's span
-    /// indexes, in `span`), newest first, whose columns (of the table `alias` names) equal the given values.
+    /// indexes, in `spans`), newest first, whose columns (of the table `alias` names) equal the given values.
+    ///
+    /// `spans` come with the number of values the statement lists (`width`, at least their count; the oldest span
+    /// fills the rest), so that a batch cut short at the start of the range reuses the statement of its width.
     private static func fetch(
-        _ source: String, alias: String, in range: ClosedRange<Int64>, span: Int64? = nil,
+        _ source: String, alias: String, in range: ClosedRange<Int64>,
+        spans: (spans: ClosedRange<Int64>, width: Int)? = nil,
         equalities: [(String, String)], limit: Int, into events: inout [JournalEvent], db: Database
     ) throws {
         var conditions = ["\(alias).seq BETWEEN ? AND ?"]
         var arguments: [any DatabaseValueConvertible] = [range.lowerBound, range.upperBound]
-        if let span {
-            // Written as the index's expression, so that SQLite seeks the span index.
-            conditions.append("(\(alias).seq >> \(JournalLookup.spanShift)) = ?")
-            arguments.append(span)
+        if let (spans, width) = spans {
+            // Written as the index's expression, so that SQLite seeks the span index once per listed span (a
+            // single value is an equality, read in index order; several are sorted, keeping the newest `limit`).
+            let placeholders = Array(repeating: "?", count: width).joined(separator: ", ")
+            conditions.append("(\(alias).seq >> \(JournalLookup.spanShift)) IN (\(placeholders))")
+            for index in 0..<Int64(width) {
+                arguments.append(max(spans.lowerBound, spans.upperBound - index))
+            }
         }
         for (column, value) in equalities {
             conditions.append("\(alias).\(column) = ?")

@@ -24,6 +24,7 @@ public enum StoreSchema {
         }
         migrator.registerMigration("journal-lookup-spans-v1") { db in try db.execute(sql: journalLookupSpansSQL) }
         migrator.registerMigration("model-revision-v1") { db in try db.execute(sql: modelRevisionSQL) }
+        migrator.registerMigration("journal-lookup-spans-v2") { db in try db.execute(sql: journalLookupRespanSQL) }
         return migrator
     }
 
@@ -235,6 +236,13 @@ public enum StoreSchema {
         DROP INDEX IF EXISTS journal_lookup_zone;
 
         """ + journalLookupSpanIndexSQL
+
+    /// Builds the span indexes again at the current ``JournalLookup/spanShift``: stores that ran
+    /// ``journalLookupSpansSQL`` before the span shrank to 2^14 events have them at 2^16, and SQLite uses an
+    /// expression index only for queries that spell the same expression.
+    static let journalLookupRespanSQL: String = ["person", "card", "door", "zone"].map { key in
+        "DROP INDEX IF EXISTS \(JournalLookup.spanIndex(key));\n"
+    }.joined() + journalLookupSpanIndexSQL
 
     /// Times in the model are UTC milliseconds; booleans are 0 or 1; enumerations are checked.
     static let modelSQL = """

@@ -153,7 +153,7 @@ import Testing
         try await Self.makeStoreOfTheEarlierVersion(at: path)
         #expect(
             AccessStore.pendingMigrations(at: path)
-                == ["journal-lookup-v1", "journal-lookup-spans-v1", "model-revision-v1"])
+                == ["journal-lookup-v1", "journal-lookup-spans-v1", "model-revision-v1", "journal-lookup-spans-v2"])
         let store = try AccessStore.open(at: path)
         #expect(AccessStore.pendingMigrations(at: path).isEmpty)
         #expect(AccessStore.pendingMigrations(at: directory.file("none.sqlite")).isEmpty)

@@ -298,6 +298,10 @@ func query(path: String, samples: Int) throws {
     try measure("one person's last 50 events") { random in
         JournalQuery(personId: "person-\(Int.random(in: 0..<Shape.people, using: &random))", limit: 50)
     }
+    // The worst case for the span indexes: an id in no event (a card never used), so every span is searched.
+    try measure("a person with no events (every span searched)") { random in
+        JournalQuery(personId: "absent-\(Int.random(in: 0..<Shape.people, using: &random))", limit: 50)
+    }
     try measure("one door, one day (first page of 1000)") { random in
         let day = Int64.random(in: 0..<Shape.days, using: &random)
         let from = Shape.start + day * 86_400_000
