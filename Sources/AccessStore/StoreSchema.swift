@@ -24,7 +24,10 @@ public enum StoreSchema {
         }
         migrator.registerMigration("journal-lookup-spans-v1") { db in try db.execute(sql: journalLookupSpansSQL) }
         migrator.registerMigration("model-revision-v1") { db in try db.execute(sql: modelRevisionSQL) }
-        migrator.registerMigration("journal-lookup-spans-v2") { db in try db.execute(sql: journalLookupRespanSQL) }
+        migrator.registerMigration("journal-lookup-spans-v2") { db in
+            // A store that the earlier migrations have just built has them at the current span already.
+            if try !hasCurrentSpanIndexes(db) { try db.execute(sql: journalLookupRespanSQL) }
+        }
         return migrator
     }
 
@@ -243,6 +246,14 @@ public enum StoreSchema {
     static let journalLookupRespanSQL: String = ["person", "card", "door", "zone"].map { key in
         "DROP INDEX IF EXISTS \(JournalLookup.spanIndex(key));\n"
     }.joined() + journalLookupSpanIndexSQL
+
+    /// Whether the four span indexes exist, keyed by the current ``JournalLookup/spanShift``.
+    static func hasCurrentSpanIndexes(_ db: Database) throws -> Bool {
+        let definitions = try String.fetchAll(
+            db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'journal_lookup_%_span'")
+        return definitions.count == 4
+            && definitions.allSatisfy { $0.contains("seq >> \(JournalLookup.spanShift),") }
+    }
 
     /// Times in the model are UTC milliseconds; booleans are 0 or 1; enumerations are checked.
     static let modelSQL = """
