@@ -10,23 +10,16 @@
 # environment: BIN (.build-loadbench/release), PORT (18492), PAIRS (7), AFTER (3), CHANGE (card)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source Tools/LoadBench/daemon.sh
 kit="${1:?usage: Tools/LoadBench/admin-memory.sh KIT_DIR}"
 bin="${BIN:-.build-loadbench/release}"
 port="${PORT:-18492}"
 server="http://127.0.0.1:$port"
 run="$kit/admin-memory"
-rm -rf "$run"
-mkdir -p "$run"
-cp "$kit/cardgate.sqlite" "$kit/cardgate.sqlite.journal-key" "$run/"
-
-"$bin/cardgated" --db "$run/cardgate.sqlite" --listen "127.0.0.1:$port" --ca-cert "$kit/ca/ca-cert.pem" \
-    >"$run/cardgated.log" 2>&1 &
-pid=$!
-trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
-until curl -fs "$server/healthz" >/dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || { echo "admin-memory: cardgated exited; see $run/cardgated.log" >&2; exit 1; }
-    sleep 0.1
-done
+fresh_copy "$kit" "$run"
+pid=""
+trap 'if [[ -n "$pid" ]]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi' EXIT
+start_daemon "$bin/cardgated" "$kit" "$run" "127.0.0.1:$port"
 memory() { awk '/^VmRSS|^VmHWM/ {printf "%s %.0f MB  ", $1, $2 / 1024}' "/proc/$pid/status"; }
 echo "after start: $(memory)"
 

@@ -8,6 +8,7 @@
 # environment: ROUNDS (2), DURATION (15), WRK_CONNECTIONS (32), PORT (18492)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source Tools/LoadBench/daemon.sh
 
 rounds="${ROUNDS:-2}"
 duration="${DURATION:-15}"
@@ -26,16 +27,8 @@ for round in $(seq "$rounds"); do
     for pair in "$@"; do
         binary="${pair%%:*}"
         kit="${pair#*:}"
-        rm -rf "$kit/compare"
-        mkdir -p "$kit/compare"
-        cp "$kit/cardgate.sqlite" "$kit/cardgate.sqlite.journal-key" "$kit/compare/"
-        "$binary" --db "$kit/compare/cardgate.sqlite" --listen "$server" --ca-cert "$kit/ca/ca-cert.pem" \
-            >"$kit/compare/cardgated.log" 2>&1 &
-        pid=$!
-        until curl -fs "http://$server/healthz" >/dev/null 2>&1; do
-            kill -0 "$pid" 2>/dev/null || { echo "compare.sh: $binary exited; see $kit/compare/cardgated.log" >&2; exit 1; }
-            sleep 0.1
-        done
+        fresh_copy "$kit" "$kit/compare"
+        start_daemon "$binary" "$kit" "$kit/compare" "$server"
         wrk -t1 -c"$connections" -d3s "http://$server/healthz" >/dev/null
         wrk -t1 -c"$connections" -d3s -s Tools/LoadBench/access.lua "http://$server" -- "$kit" >/dev/null
         load="$(cut -d' ' -f1 /proc/loadavg)"

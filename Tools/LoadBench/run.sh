@@ -10,6 +10,7 @@
 #              BREAKDOWN=1 (then also wrk on breakdown.lua's occupancy, status and unknown-UID requests)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source Tools/LoadBench/daemon.sh
 
 kit="${1:?usage: Tools/LoadBench/run.sh KIT_DIR [RESULTS_FILE]}"
 bin="${BIN:-.build-loadbench/release}"
@@ -61,21 +62,13 @@ dsync_probe() {
 }
 
 # Every run starts from the database as setup left it: a copy in KIT/run/ (the journal grows during a run).
-rm -rf "$kit/run"
-mkdir -p "$kit/run"
-cp "$kit/cardgate.sqlite" "$kit/cardgate.sqlite.journal-key" "$kit/run/"
+fresh_copy "$kit" "$kit/run"
 db="$kit/run/cardgate.sqlite"
 sync
 say "-- disk: $(dsync_probe) (load $(loadavg))"
 
 started="$(date +%s.%N)"
-"$bin/cardgated" --db "$db" --listen "$server" --ca-cert "$kit/ca/ca-cert.pem" \
-    >"$kit/run/cardgated.log" 2>&1 &
-pid=$!
-until curl -fs "http://$server/healthz" >/dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || { echo "run.sh: cardgated exited; see $kit/run/cardgated.log" >&2; exit 1; }
-    sleep 0.1
-done
+start_daemon "$bin/cardgated" "$kit" "$kit/run" "$server"
 ready="$(date +%s.%N)"
 startup="$(awk -v a="$started" -v b="$ready" 'BEGIN {printf "%.1f", b - a}')"
 say "-- daemon ready after $startup s: $(curl -fs "http://$server/healthz")"
