@@ -29,7 +29,10 @@ public enum JournalLookup {
     /// span, takes 2 ms at the median and 3.3-4.0 ms at p99 (`journal-bench query`).
     public static let spanShift: Int64 = 14
 
-    /// The name of the span index on `key` (`person`, `card`, `door` or `zone`, the column without `_id`).
+    /// The columns (without `_id`) that have a span index.
+    static let spanKeys = ["person", "card", "door", "zone"]
+
+    /// The name of the span index on `key` (one of ``spanKeys``).
     static func spanIndex(_ key: String) -> String { "journal_lookup_\(key)_span" }
 
     /// The span of sequence `sequence`, and the sequences it holds.

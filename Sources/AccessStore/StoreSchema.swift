@@ -222,7 +222,7 @@ public enum StoreSchema {
     /// 40 us per event, against 10 us in spans). Within a span, the leaves that copies change are those of the
     /// newest span only, which stays small and in the page cache however large the journal grows. A query for one
     /// id reads the spans newest first, one index seek each (``JournalQuery``).
-    static let journalLookupSpanIndexSQL: String = ["person", "card", "door", "zone"].map { key in
+    static let journalLookupSpanIndexSQL: String = JournalLookup.spanKeys.map { key in
         """
             CREATE INDEX IF NOT EXISTS \(JournalLookup.spanIndex(key))
                 ON journal_lookup(seq >> \(JournalLookup.spanShift), \(key)_id, seq) WHERE \(key)_id IS NOT NULL;
@@ -243,15 +243,15 @@ public enum StoreSchema {
     /// Builds the span indexes again at the current ``JournalLookup/spanShift``: stores that ran
     /// ``journalLookupSpansSQL`` before the span shrank to 2^14 events have them at 2^16, and SQLite uses an
     /// expression index only for queries that spell the same expression.
-    static let journalLookupRespanSQL: String = ["person", "card", "door", "zone"].map { key in
+    static let journalLookupRespanSQL: String = JournalLookup.spanKeys.map { key in
         "DROP INDEX IF EXISTS \(JournalLookup.spanIndex(key));\n"
     }.joined() + journalLookupSpanIndexSQL
 
-    /// Whether the four span indexes exist, keyed by the current ``JournalLookup/spanShift``.
+    /// Whether every span index exists, keyed by the current ``JournalLookup/spanShift``.
     static func hasCurrentSpanIndexes(_ db: Database) throws -> Bool {
         let definitions = try String.fetchAll(
             db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'journal_lookup_%_span'")
-        return definitions.count == 4
+        return definitions.count == JournalLookup.spanKeys.count
             && definitions.allSatisfy { $0.contains("seq >> \(JournalLookup.spanShift),") }
     }
 
